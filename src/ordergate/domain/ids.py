@@ -1,0 +1,39 @@
+"""Identifier formats of the platforms.
+
+An order (and a transaction, an item, a fulfillment) has one identity: 12 bytes laid out like a MongoDB
+ObjectId (4 bytes of big-endian creation seconds, 8 bytes of entropy). HighLevel renders it as 24 lowercase
+hex characters; another dialect may render the same bytes differently. Locations and contacts carry
+HighLevel's 20-character alphanumeric ids.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import secrets
+import string
+
+OBJECT_ID_RE = re.compile(r"[0-9a-f]{24}")
+ALNUM20_RE = re.compile(r"[A-Za-z0-9]{20}")
+_ALNUM = string.ascii_letters + string.digits
+
+
+def new_object_id(created_ms: int, rng: random.Random | None = None) -> str:
+    """A new 24-hex id whose first four bytes are the creation time in seconds, as ObjectIds are."""
+    tail = rng.randbytes(8) if rng is not None else secrets.token_bytes(8)
+    return ((created_ms // 1000) & 0xFFFFFFFF).to_bytes(4, "big").hex() + tail.hex()
+
+
+def is_object_id(value: str) -> bool:
+    return OBJECT_ID_RE.fullmatch(value) is not None
+
+
+def new_alnum20(rng: random.Random | None = None) -> str:
+    """A HighLevel-style location or contact id: 20 characters from [A-Za-z0-9]."""
+    if rng is not None:
+        return "".join(rng.choice(_ALNUM) for _ in range(20))
+    return "".join(secrets.choice(_ALNUM) for _ in range(20))
+
+
+def is_alnum20(value: str) -> bool:
+    return ALNUM20_RE.fullmatch(value) is not None

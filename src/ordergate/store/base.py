@@ -1,0 +1,237 @@
+"""The store interface and its SQL, shared by both databases.
+
+Every statement about tenant data names `location_id` first. SQL is written once with `?` placeholders;
+the PostgreSQL driver numbers them. Orders are stored twice over: the columns that filters and sorting
+need, and the whole canonical order as JSON (`data`), which is what reads decode.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol
+
+import msgspec
+
+from ordergate.domain.access import Location, Scope, TokenRecord
+from ordergate.domain.order import Order
+from ordergate.domain.query import OrderQuery
+
+_decode_order = msgspec.json.Decoder(Order).decode
+_encode = msgspec.json.Encoder().encode
+
+Row = Sequence[Any]
+
+
+class Tx(Protocol):
+    """One open transaction (or a plain connection) of a driver."""
+
+    async def execute(self, sql: str, args: Sequence[Any] = ()) -> None: ...
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+    async def fetch(self, sql: str, args: Sequence[Any] = ()) -> list[Row]: ...
+
+
+_ORDER_COLUMNS = (
+    "location_id, id, created_at, updated_at, status, payment_status, fulfillment_status, "
+    "live_mode, contact_id, source_id, search_text, data"
+)
+_INSERT_ORDER = f"INSERT INTO orders ({_ORDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_PRODUCT = "INSERT INTO order_products (location_id, product_id, order_id) VALUES (?, ?, ?)"
+_TOKEN_COLUMNS = "id, location_id, scopes, token_hash, created_at, revoked_at, label"
+
+
+def order_row(order: Order) -> tuple[Any, ...]:
+    return (
+        order.location_id,
+        order.id,
+        order.created_at,
+        order.updated_at,
+        order.status.value,
+        order.payment_status.value,
+        order.fulfillment_status.value,
+        order.live_mode,
+        order.contact.id if order.contact is not None and order.contact.id else None,
+        order.source.id,
+        order.search_text,
+        _encode(order).decode("utf-8"),
+    )
+
+
+def product_rows(order: Order) -> set[tuple[str, str, str]]:
+    return {(order.location_id, item.product.id, order.id) for item in order.items}
+
+
+def escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def order_filters(query: OrderQuery) -> tuple[str, list[Any]]:
+    """The WHERE clause of a list query and its arguments, location first."""
+    clauses = ["location_id = ?"]
+    args: list[Any] = [query.location_id]
+    if query.status is not None:
+        clauses.append("status = ?")
+        args.append(query.status.value)
+    if query.payment_status is not None:
+        clauses.append("payment_status = ?")
+        args.append(query.payment_status.value)
+    if query.live_mode is not None:
+        clauses.append("live_mode = ?")
+        args.append(query.live_mode)
+    if query.contact_id is not None:
+        clauses.append("contact_id = ?")
+        args.append(query.contact_id)
+    if query.source_id is not None:
+        clauses.append("source_id = ?")
+        args.append(query.source_id)
+    if query.created_from is not None:
+        clauses.append("created_at >= ?")
+        args.append(query.created_from)
+    if query.created_to is not None:
+        clauses.append("created_at <= ?")
+        args.append(query.created_to)
+    if query.search:
+        clauses.append("search_text LIKE ? ESCAPE '\\'")
+        args.append(f"%{escape_like(query.search)}%")
+    if query.product_ids:
+        marks = ", ".join("?" for _ in query.product_ids)
+        clauses.append(
+            "id IN (SELECT order_id FROM order_products WHERE location_id = ? "
+            f"AND product_id IN ({marks}))"
+        )
+        args.extend([query.location_id, *query.product_ids])
+    return " AND ".join(clauses), args
+
+
+def token_from_row(row: Row) -> TokenRecord:
+    return TokenRecord(
+        id=row[0],
+        location_id=row[1],
+        scopes=tuple(Scope(s) for s in row[2].split()),
+        token_hash=row[3],
+        created_at=row[4],
+        revoked_at=row[5],
+        label=row[6],
+    )
+
+
+class Store(ABC):
+    """Everything ordergate keeps. Subclasses supply the driver; the SQL lives here."""
+
+    kind: str
+
+    # --- driver primitives -------------------------------------------------------------------------
+
+    @abstractmethod
+    async def fetch(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+        """Run a read outside any transaction."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        """A write transaction: all or nothing."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        await self.fetch("SELECT 1")
+
+    # --- locations ---------------------------------------------------------------------------------
+
+    async def create_location(self, location: Location) -> None:
+        async with self.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO locations (id, name, created_at) VALUES (?, ?, ?)",
+                (location.id, location.name, location.created_at),
+            )
+
+    async def get_location(self, location_id: str) -> Location | None:
+        rows = await self.fetch("SELECT id, name, created_at FROM locations WHERE id = ?", (location_id,))
+        return Location(id=rows[0][0], name=rows[0][1], created_at=rows[0][2]) if rows else None
+
+    async def list_locations(self) -> list[Location]:
+        rows = await self.fetch("SELECT id, name, created_at FROM locations ORDER BY created_at, id")
+        return [Location(id=r[0], name=r[1], created_at=r[2]) for r in rows]
+
+    # --- tokens ------------------------------------------------------------------------------------
+
+    async def create_token(self, token: TokenRecord) -> None:
+        async with self.transaction() as tx:
+            await tx.execute(
+                f"INSERT INTO tokens ({_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    token.id,
+                    token.location_id,
+                    " ".join(token.scopes),
+                    token.token_hash,
+                    token.created_at,
+                    token.revoked_at,
+                    token.label,
+                ),
+            )
+
+    async def token_by_hash(self, token_hash: str) -> TokenRecord | None:
+        """The token whose digest is `token_hash` (a global lookup: tokens are not tenant data)."""
+        rows = await self.fetch(f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE token_hash = ?", (token_hash,))
+        return token_from_row(rows[0]) if rows else None
+
+    async def list_tokens(self, location_id: str) -> list[TokenRecord]:
+        rows = await self.fetch(
+            f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE location_id = ? ORDER BY created_at, id",
+            (location_id,),
+        )
+        return [token_from_row(r) for r in rows]
+
+    async def revoke_token(self, location_id: str, token_id: str, now: int) -> bool:
+        """Revoke one token; False when the location has no such live token."""
+        async with self.transaction() as tx:
+            rows = await tx.fetch(
+                "SELECT id FROM tokens WHERE location_id = ? AND id = ? AND revoked_at IS NULL",
+                (location_id, token_id),
+            )
+            if not rows:
+                return False
+            await tx.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE location_id = ? AND id = ?",
+                (now, location_id, token_id),
+            )
+            return True
+
+    # --- orders ------------------------------------------------------------------------------------
+
+    async def insert_orders(self, orders: Sequence[Order]) -> None:
+        """Insert all of `orders` in one transaction, or none of them (raises `Conflict` on a duplicate)."""
+        async with self.transaction() as tx:
+            await self._insert_orders(tx, orders)
+
+    async def _insert_orders(self, tx: Tx, orders: Sequence[Order]) -> None:
+        await tx.executemany(_INSERT_ORDER, [order_row(o) for o in orders])
+        products = [row for o in orders for row in product_rows(o)]
+        if products:
+            await tx.executemany(_INSERT_PRODUCT, products)
+
+    async def get_order(self, location_id: str, order_id: str) -> Order | None:
+        rows = await self.fetch("SELECT data FROM orders WHERE location_id = ? AND id = ?", (location_id, order_id))
+        return _decode_order(rows[0][0]) if rows else None
+
+    async def list_orders(self, query: OrderQuery) -> tuple[list[Order], int]:
+        """One page of orders, newest first, and the exact number that match."""
+        where, args = order_filters(query)
+        rows = await self.fetch(
+            f"SELECT data FROM orders WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            (*args, query.limit, query.offset),
+        )
+        total = await self.fetch(f"SELECT count(*) FROM orders WHERE {where}", args)
+        return [_decode_order(r[0]) for r in rows], int(total[0][0])
+
+    async def count_orders(self, location_id: str | None = None) -> int:
+        if location_id is None:
+            rows = await self.fetch("SELECT count(*) FROM orders")
+        else:
+            rows = await self.fetch("SELECT count(*) FROM orders WHERE location_id = ?", (location_id,))
+        return int(rows[0][0])
+
+    async def iter_location_ids(self) -> AsyncIterator[str]:
+        for location in await self.list_locations():
+            yield location.id

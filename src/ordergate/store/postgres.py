@@ -1,0 +1,65 @@
+"""PostgreSQL: production. asyncpg with a connection pool and prepared statements it caches itself."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from typing import Any
+
+import asyncpg
+
+from ordergate.domain.errors import Conflict
+from ordergate.store.base import Row, Store
+from ordergate.store.url import DatabaseUrl
+
+_MARK = re.compile(r"\?")
+
+
+@lru_cache(maxsize=1024)
+def numbered(sql: str) -> str:
+    """`?` placeholders as asyncpg's `$1, $2, ...`."""
+    counter = iter(range(1, 10_000))
+    return _MARK.sub(lambda _: f"${next(counter)}", sql)
+
+
+class _PostgresTx:
+    def __init__(self, conn: asyncpg.pool.PoolConnectionProxy[asyncpg.Record]) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, args: Sequence[Any] = ()) -> None:
+        await self._conn.execute(numbered(sql), *args)
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._conn.executemany(numbered(sql), rows)
+
+    async def fetch(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+        return list(await self._conn.fetch(numbered(sql), *args))
+
+
+class PostgresStore(Store):
+    kind = "postgresql"
+
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record]) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, url: DatabaseUrl, *, min_size: int = 2, max_size: int = 10) -> PostgresStore:
+        pool = await asyncpg.create_pool(url.url, min_size=min_size, max_size=max_size)
+        return cls(pool)
+
+    async def fetch(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+        return list(await self._pool.fetch(numbered(sql), *args))
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_PostgresTx]:
+        async with self._pool.acquire() as conn:
+            try:
+                async with conn.transaction():
+                    yield _PostgresTx(conn)
+            except asyncpg.IntegrityConstraintViolationError as exc:
+                raise Conflict(str(exc)) from exc
+
+    async def close(self) -> None:
+        await self._pool.close()
