@@ -14,7 +14,8 @@ from ordergate.domain.errors import Invalid
 @lru_cache(maxsize=512)
 def exponent(currency: str) -> int:
     """Digits after the decimal point for `currency` (USD 2, JPY 0, BHD 3), from CLDR data."""
-    return int(get_currency_precision(currency))
+    precision: int = get_currency_precision(currency)
+    return precision
 
 
 @lru_cache(maxsize=1)
@@ -29,14 +30,18 @@ def check_currency(currency: str) -> str:
 
 
 def to_major(minor: int, currency: str) -> int | float:
-    """Minor units as the JSON number HighLevel sends: 15010 USD -> 150.1, 10000 USD -> 100, 500 JPY -> 500."""
+    """Minor units as the JSON number HighLevel sends.
+
+    15010 USD -> 150.1, 10000 USD -> 100, 500 JPY -> 500.
+    """
     exp = exponent(currency)
     if exp == 0:
         return minor
-    whole, rest = divmod(minor, 10**exp)
+    scale: int = 10**exp
+    whole, rest = divmod(minor, scale)
     if rest == 0:
         return whole
-    return float(Decimal(minor).scaleb(-exp))
+    return float(Decimal(minor).scaleb(-exp))  # exact decimal, then the nearest double
 
 
 def to_minor(major: int | float | str | Decimal, currency: str) -> int:

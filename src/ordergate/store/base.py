@@ -21,7 +21,13 @@ from ordergate.domain.query import OrderQuery
 _decode_order = msgspec.json.Decoder(Order).decode
 _encode = msgspec.json.Encoder().encode
 
-Row = Sequence[Any]
+
+
+class Row(Protocol):
+    """A result row of either driver (a tuple or an asyncpg Record), read by position."""
+
+    def __getitem__(self, index: int, /) -> Any: ...
+
 
 
 class Tx(Protocol):
@@ -38,7 +44,7 @@ _ORDER_COLUMNS = (
 )
 _INSERT_ORDER = f"INSERT INTO orders ({_ORDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _INSERT_PRODUCT = "INSERT INTO order_products (location_id, product_id, order_id) VALUES (?, ?, ?)"
-_TOKEN_COLUMNS = "id, location_id, scopes, token_hash, created_at, revoked_at, label"
+_TOKEN_COLUMNS = "id, location_id, scopes, token_hash, created_at, revoked_at, label"  # noqa: S105
 
 
 def order_row(order: Order) -> tuple[Any, ...]:
@@ -97,8 +103,7 @@ def order_filters(query: OrderQuery) -> tuple[str, list[Any]]:
     if query.product_ids:
         marks = ", ".join("?" for _ in query.product_ids)
         clauses.append(
-            "id IN (SELECT order_id FROM order_products WHERE location_id = ? "
-            f"AND product_id IN ({marks}))"
+            f"id IN (SELECT order_id FROM order_products WHERE location_id = ? AND product_id IN ({marks}))"
         )
         args.extend([query.location_id, *query.product_ids])
     return " AND ".join(clauses), args
@@ -212,7 +217,9 @@ class Store(ABC):
             await tx.executemany(_INSERT_PRODUCT, products)
 
     async def get_order(self, location_id: str, order_id: str) -> Order | None:
-        rows = await self.fetch("SELECT data FROM orders WHERE location_id = ? AND id = ?", (location_id, order_id))
+        rows = await self.fetch(
+            "SELECT data FROM orders WHERE location_id = ? AND id = ?", (location_id, order_id)
+        )
         return _decode_order(rows[0][0]) if rows else None
 
     async def list_orders(self, query: OrderQuery) -> tuple[list[Order], int]:

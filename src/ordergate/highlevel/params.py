@@ -1,0 +1,159 @@
+"""Query-string parsing for the HighLevel routes, reporting problems the way class-validator does.
+
+Accepts what the official SDKs and plain HTTP clients send: `limit=20.0`, `+` or `%20` for spaces,
+`%2C` or `,` between ids, repeated keys and `key[]=` arrays for list parameters, and ignores parameters
+it does not know (both SDKs and older spec versions send `altType` where the current spec dropped it).
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import TypeVar
+
+from ordergate.domain import ids
+from ordergate.domain.clock import DAY_MS, parse_day, parse_iso
+from ordergate.domain.order import OrderStatus, PaymentStatus
+from ordergate.domain.query import OrderQuery
+
+E = TypeVar("E", bound=StrEnum)
+
+MAX_LIMIT = 100
+MAX_OFFSET = 1_000_000_000
+MAX_SEARCH = 200
+
+
+class PaymentMode(StrEnum):
+    LIVE = "live"
+    TEST = "test"
+
+
+def _one_of(name: str, values: type[StrEnum]) -> str:
+    return f"{name} must be one of the following values: {', '.join(v.value for v in values)}"
+
+
+class QueryReader:
+    """Collects query values by name and every problem found while reading them."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.values: dict[str, list[str]] = {}
+        for key, value in pairs:
+            self.values.setdefault(key.removesuffix("[]"), []).append(value)
+        self.problems: list[str] = []
+
+    def string(self, name: str, *, required: bool = False) -> str | None:
+        found = self.values.get(name)
+        if found is None or (len(found) == 1 and found[0] == ""):
+            if required:
+                self.problems.append(f"{name} should not be empty")
+                self.problems.append(f"{name} must be a string")
+            return None
+        if len(set(found)) > 1:
+            self.problems.append(f"{name} must be a string")
+            return None
+        return found[0]
+
+    def enum(self, name: str, values: type[E]) -> E | None:
+        raw = self.string(name)
+        if raw is None:
+            return None
+        try:
+            return values(raw)
+        except ValueError:
+            self.problems.append(_one_of(name, values))
+            return None
+
+    def integer(self, name: str, *, default: int, minimum: int, maximum: int) -> int:
+        raw = self.string(name)
+        if raw is None:
+            return default
+        try:
+            number = float(raw)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            self.problems.append(f"{name} must be a number conforming to the specified constraints")
+            return default
+        if not number.is_integer():
+            self.problems.append(f"{name} must be an integer number")
+            return default
+        if number < minimum:
+            self.problems.append(f"{name} must not be less than {minimum}")
+            return default
+        if number > maximum:
+            self.problems.append(f"{name} must not be greater than {maximum}")
+            return default
+        return int(number)
+
+    def instant(self, name: str, *, end_of_day: bool) -> int | None:
+        """A `YYYY-MM-DD` date (a whole UTC day; the end bound takes the day's last millisecond) or an
+        ISO 8601 timestamp, as epoch milliseconds."""
+        raw = self.string(name)
+        if raw is None:
+            return None
+        try:
+            if len(raw) == 10:
+                start = parse_day(raw)
+                return start + DAY_MS - 1 if end_of_day else start
+            return parse_iso(raw)
+        except (ValueError, OverflowError):
+            self.problems.append(f"{name} must be a valid ISO 8601 date string")
+            return None
+
+    def id_list(self, name: str) -> tuple[str, ...]:
+        found = self.values.get(name, [])
+        return tuple(
+            dict.fromkeys(part.strip() for value in found for part in value.split(",") if part.strip())
+        )
+
+    def alt_type(self) -> None:
+        """`altType` is optional here (the current spec dropped it) but, when sent, must be `location`."""
+        raw = self.values.get("altType")
+        if raw is not None and any(value != "location" for value in raw):
+            self.problems.append("altType must be one of the following values: location")
+
+
+def order_id_problems(order_id: str) -> list[str]:
+    return [] if ids.is_object_id(order_id) else ["orderId must be a mongodb id"]
+
+
+def read_alt_id(reader: QueryReader) -> str | None:
+    alt_id = reader.string("altId", required=True)
+    reader.string("locationId")
+    reader.alt_type()
+    return alt_id
+
+
+def list_orders_query(reader: QueryReader, location_id: str) -> OrderQuery:
+    """`GET /payments/orders` parameters -> an `OrderQuery`; raises nothing, leaves problems on `reader`."""
+    read_alt_id(reader)
+    status = reader.enum("status", OrderStatus)
+    payment_status = reader.enum("paymentStatus", PaymentStatus)
+    payment_mode = reader.enum("paymentMode", PaymentMode)
+    start = reader.instant("startAt", end_of_day=False)
+    end = reader.instant("endAt", end_of_day=True)
+    if start is not None and end is not None and start > end:
+        reader.problems.append("startAt must not be after endAt")
+    search = reader.string("search")
+    if search is not None and len(search) > MAX_SEARCH:
+        reader.problems.append(f"search must be shorter than or equal to {MAX_SEARCH} characters")
+    contact_id = reader.string("contactId")
+    source_id = reader.string("sourceId")
+    product_ids = reader.id_list("funnelProductIds")
+    limit = reader.integer("limit", default=10, minimum=1, maximum=MAX_LIMIT)
+    offset = reader.integer("offset", default=0, minimum=0, maximum=MAX_OFFSET)
+    needle = search.strip().lower() if search is not None else ""
+    return OrderQuery(
+        location_id=location_id,
+        status=status,
+        payment_status=payment_status,
+        live_mode=None if payment_mode is None else payment_mode is PaymentMode.LIVE,
+        created_from=start,
+        created_to=end,
+        search=needle or None,
+        contact_id=contact_id,
+        product_ids=product_ids,
+        source_id=source_id,
+        limit=limit,
+        offset=offset,
+    )

@@ -1,0 +1,158 @@
+"""What HighLevel's public API cannot do, shared by the CLI and the admin API: locations, tokens,
+order creation, bulk import and deterministic seeding."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from typing import Literal
+
+from ordergate.domain import ids
+from ordergate.domain.access import (
+    ALL_SCOPES,
+    Location,
+    Scope,
+    TokenRecord,
+    new_token_secret,
+    token_digest,
+)
+from ordergate.domain.building import NewOrder, build_order
+from ordergate.domain.clock import now_ms
+from ordergate.domain.errors import Conflict, Invalid, NotFound
+from ordergate.domain.order import Order
+from ordergate.store import Store
+
+ImportFormat = Literal["canonical", "highlevel"]
+SEED_BATCH = 5_000
+
+
+class Management:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def create_location(self, location_id: str | None = None, name: str | None = None) -> Location:
+        if location_id is not None and not ids.is_alnum20(location_id):
+            raise Invalid(["location id must be 20 letters or digits"])
+        location = Location(
+            id=location_id or ids.new_alnum20(),
+            name=name or "Location",
+            created_at=now_ms(),
+        )
+        try:
+            await self.store.create_location(location)
+        except Conflict:
+            raise Conflict(f"location {location.id} already exists") from None
+        return location
+
+    async def require_location(self, location_id: str) -> Location:
+        location = await self.store.get_location(location_id)
+        if location is None:
+            raise NotFound(f"location {location_id} does not exist")
+        return location
+
+    async def create_token(
+        self, location_id: str, scopes: Sequence[str] = (), label: str | None = None
+    ) -> tuple[str, TokenRecord]:
+        """A new Private Integration Token; the secret is returned once and never stored."""
+        await self.require_location(location_id)
+        chosen = _scopes(scopes)
+        secret = new_token_secret()
+        record = TokenRecord(
+            id=f"tok_{secrets.token_hex(8)}",
+            location_id=location_id,
+            scopes=chosen,
+            token_hash=token_digest(secret),
+            created_at=now_ms(),
+            label=label,
+        )
+        await self.store.create_token(record)
+        return secret, record
+
+    async def list_tokens(self, location_id: str) -> list[TokenRecord]:
+        await self.require_location(location_id)
+        return await self.store.list_tokens(location_id)
+
+    async def revoke_token(self, location_id: str, token_id: str) -> None:
+        if not await self.store.revoke_token(location_id, token_id, now_ms()):
+            raise NotFound(f"location {location_id} has no live token {token_id}")
+
+    async def create_order(self, location_id: str, new: NewOrder) -> Order:
+        await self.require_location(location_id)
+        order = build_order(new, location_id)
+        try:
+            await self.store.insert_orders([order])
+        except Conflict:
+            raise Conflict(f"order {order.id} already exists") from None
+        return order
+
+    async def import_lines(self, location_id: str, lines: Iterable[str | bytes], fmt: ImportFormat) -> int:
+        """Parse and check every line first, then insert them all in one transaction: all or nothing."""
+        from ordergate.importing import parse_ndjson
+
+        await self.require_location(location_id)
+        orders = parse_ndjson(lines, location_id, fmt)
+        duplicates = _duplicate_ids(orders)
+        if duplicates:
+            raise Invalid([f"order id {d} appears more than once in the file" for d in duplicates[:10]])
+        try:
+            await self.store.insert_orders(orders)
+        except Conflict:
+            raise Conflict("the file holds an order id that already exists; nothing was imported") from None
+        return len(orders)
+
+    async def seed(
+        self,
+        locations: int,
+        orders: int,
+        seed: int,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[tuple[str, int]]:
+        """`locations` locations with `orders` orders each; the same seed gives the same ids and data."""
+        from ordergate.seeding import generate_orders, location_ids
+
+        made: list[tuple[str, int]] = []
+        for number, location_id in enumerate(location_ids(locations, seed), start=1):
+            if await self.store.get_location(location_id) is None:
+                await self.store.create_location(
+                    Location(id=location_id, name=f"Seeded location {number}", created_at=now_ms())
+                )
+            existing = await self.store.count_orders(location_id)
+            if existing:  # seeded before: the same seed would write the same ids again
+                made.append((location_id, existing))
+                if progress is not None:
+                    progress(orders)
+                continue
+            batch: list[Order] = []
+            for order in generate_orders(location_id, orders, seed):
+                batch.append(order)
+                if len(batch) >= SEED_BATCH:
+                    await self.store.insert_orders(batch)
+                    if progress is not None:
+                        progress(len(batch))
+                    batch = []
+            if batch:
+                await self.store.insert_orders(batch)
+                if progress is not None:
+                    progress(len(batch))
+            made.append((location_id, orders))
+        return made
+
+
+def _scopes(names: Sequence[str]) -> tuple[Scope, ...]:
+    if not names:
+        return ALL_SCOPES
+    known = {scope.value: scope for scope in Scope}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise Invalid([f"unknown scope {name!r}; known: {', '.join(known)}" for name in unknown])
+    return tuple(dict.fromkeys(known[name] for name in names))
+
+
+def _duplicate_ids(orders: Sequence[Order]) -> list[str]:
+    seen: set[str] = set()
+    twice: list[str] = []
+    for order in orders:
+        if order.id in seen:
+            twice.append(order.id)
+        seen.add(order.id)
+    return twice
