@@ -38,6 +38,7 @@ class OrdergateApp:
         HighLevelApi(store, tokens).mount(self.router)
         AdminApi(Management(store), tokens, self.settings.admin_token).mount(self.router)
         self.router.add("GET", "/healthz", self.healthz)
+        self.router.add("GET", "/health", self.healthz)  # what the npm SDK's healthCheck() asks
         self.router.add("GET", "/readyz", self.readyz)
         log.info("serving %s database %s", store.kind, self.settings.database.redacted())
 
@@ -69,7 +70,7 @@ class OrdergateApp:
         path: str = scope["path"]
         found = self.router.match(method, path)
         if found is None:
-            response = hl_errors.route_not_found(method, path)
+            response = hl_errors.route_not_found(method, _original_url(scope))
         else:
             handler, params = found
             try:
@@ -98,6 +99,13 @@ class OrdergateApp:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _original_url(scope: Scope) -> str:
+    """The path as the client sent it, with its query string (what Express calls `originalUrl`)."""
+    raw: bytes = scope.get("raw_path") or scope["path"].encode()
+    query: bytes = scope.get("query_string", b"")
+    return (raw + b"?" + query if query else raw).decode("latin-1")
 
 
 def create_app() -> OrdergateApp:

@@ -97,7 +97,7 @@ def build_order(new: NewOrder, location_id: str, *, rng: random.Random | None = 
     for field in ("discount", "tax", "shipping", "shipping_discount", "amount_paid", "amount_refunded"):
         if getattr(new, field) < 0:
             problems.append(f"{field} must not be negative")
-    if new.contact is not None and new.contact.id and not ids.is_alnum20(new.contact.id):
+    if new.contact is not None and not ids.is_alnum20(new.contact.id):
         problems.append("contact.id must be 20 letters or digits")
     created = new.created_at if new.created_at is not None else now_ms()
     updated = new.updated_at if new.updated_at is not None else created

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MILLISECOND = timedelta(milliseconds=1)
 
 
 def now_ms() -> int:
@@ -27,7 +30,7 @@ def parse_iso(value: str) -> int:
     parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] in "zZ" else text)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return int(parsed.timestamp() * 1000)
+    return (parsed - EPOCH) // MILLISECOND
 
 
 def parse_day(value: str) -> int:
@@ -35,7 +38,7 @@ def parse_day(value: str) -> int:
     if len(value) != 10:
         raise ValueError(value)
     day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-    return int(day.timestamp() * 1000)
+    return (day - EPOCH) // MILLISECOND
 
 
 DAY_MS = 86_400_000

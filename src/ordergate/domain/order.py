@@ -26,10 +26,11 @@ class OrderStatus(StrEnum):
 class PaymentStatus(StrEnum):
     """How much of the total has been collected (HighLevel `paymentStatus`), derived from amounts."""
 
-    UNPAID = "unpaid"
-    PARTIALLY_PAID = "partially_paid"
+    # In the order of the spec's `paymentStatus` enum, which validation messages list.
     PAID = "paid"
+    UNPAID = "unpaid"
     REFUNDED = "refunded"  # everything collected was given back; partial refunds keep `paid`
+    PARTIALLY_PAID = "partially_paid"
 
 
 class FulfillmentStatus(StrEnum):

@@ -51,6 +51,9 @@ class QueryReader:
         if len(set(found)) > 1:
             self.problems.append(f"{name} must be a string")
             return None
+        if "\x00" in found[0]:
+            self.problems.append(f"{name} must not contain null characters")
+            return None
         return found[0]
 
     def enum(self, name: str, values: type[E]) -> E | None:
@@ -106,21 +109,17 @@ class QueryReader:
             dict.fromkeys(part.strip() for value in found for part in value.split(",") if part.strip())
         )
 
-    def alt_type(self) -> None:
-        """`altType` is optional here (the current spec dropped it) but, when sent, must be `location`."""
-        raw = self.values.get("altType")
-        if raw is not None and any(value != "location" for value in raw):
-            self.problems.append("altType must be one of the following values: location")
-
 
 def order_id_problems(order_id: str) -> list[str]:
-    return [] if ids.is_object_id(order_id) else ["orderId must be a mongodb id"]
+    """class-validator's IsMongoId: 24 hex digits in either case (stored ids are lowercase)."""
+    return [] if ids.is_object_id(order_id.lower()) else ["orderId must be a mongodb id"]
 
 
 def read_alt_id(reader: QueryReader) -> str | None:
+    """`altId` is required; `locationId` optional; `altType`, which the current spec dropped from these
+    routes but older clients and white-label docs still send (`location`, `account`), is ignored."""
     alt_id = reader.string("altId", required=True)
     reader.string("locationId")
-    reader.alt_type()
     return alt_id
 
 
@@ -135,14 +134,18 @@ def list_orders_query(reader: QueryReader, location_id: str) -> OrderQuery:
     if start is not None and end is not None and start > end:
         reader.problems.append("startAt must not be after endAt")
     search = reader.string("search")
-    if search is not None and len(search) > MAX_SEARCH:
-        reader.problems.append(f"search must be shorter than or equal to {MAX_SEARCH} characters")
+    if search is not None:
+        search = search.strip()
+        if len(search) > MAX_SEARCH:
+            reader.problems.append(f"search must be shorter than or equal to {MAX_SEARCH} characters")
+        if any(ord(char) < 0x20 for char in search):
+            reader.problems.append("search must not contain control characters")
     contact_id = reader.string("contactId")
     source_id = reader.string("sourceId")
     product_ids = reader.id_list("funnelProductIds")
     limit = reader.integer("limit", default=10, minimum=1, maximum=MAX_LIMIT)
     offset = reader.integer("offset", default=0, minimum=0, maximum=MAX_OFFSET)
-    needle = search.strip().lower() if search is not None else ""
+    needle = search.lower() if search is not None else ""
     return OrderQuery(
         location_id=location_id,
         status=status,

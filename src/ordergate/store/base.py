@@ -22,12 +22,10 @@ _decode_order = msgspec.json.Decoder(Order).decode
 _encode = msgspec.json.Encoder().encode
 
 
-
 class Row(Protocol):
     """A result row of either driver (a tuple or an asyncpg Record), read by position."""
 
     def __getitem__(self, index: int, /) -> Any: ...
-
 
 
 class Tx(Protocol):
@@ -137,6 +135,10 @@ class Store(ABC):
         """A write transaction: all or nothing."""
 
     @abstractmethod
+    def snapshot(self) -> AbstractAsyncContextManager[Tx]:
+        """A read-only transaction: every read inside sees the same committed state."""
+
+    @abstractmethod
     async def close(self) -> None: ...
 
     async def ping(self) -> None:
@@ -225,11 +227,12 @@ class Store(ABC):
     async def list_orders(self, query: OrderQuery) -> tuple[list[Order], int]:
         """One page of orders, newest first, and the exact number that match."""
         where, args = order_filters(query)
-        rows = await self.fetch(
-            f"SELECT data FROM orders WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-            (*args, query.limit, query.offset),
-        )
-        total = await self.fetch(f"SELECT count(*) FROM orders WHERE {where}", args)
+        async with self.snapshot() as reader:  # the page and its count agree, whatever is being written
+            rows = await reader.fetch(
+                f"SELECT data FROM orders WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                (*args, query.limit, query.offset),
+            )
+            total = await reader.fetch(f"SELECT count(*) FROM orders WHERE {where}", args)
         return [_decode_order(r[0]) for r in rows], int(total[0][0])
 
     async def count_orders(self, location_id: str | None = None) -> int:

@@ -61,5 +61,10 @@ class PostgresStore(Store):
             except asyncpg.IntegrityConstraintViolationError as exc:
                 raise Conflict(str(exc)) from exc
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[_PostgresTx]:
+        async with self._pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+            yield _PostgresTx(conn)
+
     async def close(self) -> None:
         await self._pool.close()

@@ -89,6 +89,18 @@ class SqliteStore(Store):
             else:
                 await conn.execute("COMMIT")
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[_SqliteTx]:
+        conn = await self._readers.get()
+        try:
+            await conn.execute("BEGIN")
+            try:
+                yield _SqliteTx(conn)
+            finally:
+                await conn.execute("COMMIT")
+        finally:
+            self._readers.put_nowait(conn)
+
     async def close(self) -> None:
         for conn in self._all:
             await conn.close()
