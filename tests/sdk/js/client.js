@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// Drives the official HighLevel npm SDK (@gohighlevel/api-client) against an ordergate server.
+//
+// Input: one JSON job, as the first argument or on stdin:
+//   {
+//     "baseUrl": "http://127.0.0.1:8000",
+//     "token": "pit-...",
+//     "apiVersion": "2021-07-28",              // optional; the SDK's default is 2023-02-21
+//     "calls": [
+//       {"method": "listOrders", "params": {"altId": "...", "limit": 20}},
+//       {"method": "getOrderById", "params": {"orderId": "...", "altId": "..."}},
+//       {"method": "sentRequests"}            // pseudo-call: what the SDK put on the wire so far
+//     ]
+//   }
+// A call may name another service ("service": "payments" is the default) and pass axios `options`.
+//
+// Output: one JSON line per call, in order: the data the SDK returned, or for a thrown error
+// {"error": {"name", "code", "statusCode", "message", "response"}}. The exit status is 0 whenever the
+// job itself could be run (failed calls are results), 2 for a malformed job.
+'use strict';
+
+const { HighLevel } = require('@gohighlevel/api-client');
+
+function readJob() {
+  if (process.argv.length > 2) {
+    return Promise.resolve(process.argv[2]);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    process.stdin.on('data', (chunk) => chunks.push(chunk));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+function describeError(err) {
+  return {
+    error: {
+      name: err && err.constructor ? err.constructor.name : typeof err,
+      code: err && err.code !== undefined ? err.code : null,
+      statusCode: err && err.statusCode !== undefined ? err.statusCode : null,
+      message: err && err.message !== undefined ? String(err.message) : String(err),
+      response: err && err.response !== undefined ? err.response : null,
+    },
+  };
+}
+
+function headerValue(headers, name) {
+  if (!headers) {
+    return null;
+  }
+  const plain = typeof headers.toJSON === 'function' ? headers.toJSON() : headers;
+  const wanted = name.toLowerCase();
+  for (const key of Object.keys(plain)) {
+    if (key.toLowerCase() === wanted) {
+      return plain[key];
+    }
+  }
+  return null;
+}
+
+async function main() {
+  let job;
+  try {
+    job = JSON.parse(await readJob());
+  } catch (err) {
+    process.stderr.write(`client.js: the job is not valid JSON: ${err.message}\n`);
+    return 2;
+  }
+  if (!job || typeof job.baseUrl !== 'string' || typeof job.token !== 'string' || !Array.isArray(job.calls)) {
+    process.stderr.write('client.js: the job needs baseUrl (string), token (string) and calls (array)\n');
+    return 2;
+  }
+
+  const config = { privateIntegrationToken: job.token, logLevel: 'none' };
+  if (job.apiVersion) {
+    config.apiVersion = job.apiVersion;
+  }
+  const ghl = new HighLevel(config);
+  const http = ghl.getHttpClient();
+  http.defaults.baseURL = job.baseUrl;
+
+  // Registered after the SDK's own interceptors, so it sees the final request (Version header included).
+  const sent = [];
+  const record = (requestConfig) => {
+    if (!requestConfig) {
+      return;
+    }
+    sent.push({
+      method: String(requestConfig.method || '').toUpperCase(),
+      url: http.getUri(requestConfig),
+      version: headerValue(requestConfig.headers, 'Version'),
+      sdkVersion: headerValue(requestConfig.headers, 'x-sdk-version'),
+    });
+  };
+  http.interceptors.response.use(
+    (response) => {
+      record(response.config);
+      return response;
+    },
+    (err) => {
+      record(err && err.request);
+      return Promise.reject(err);
+    },
+  );
+
+  for (const call of job.calls) {
+    let line;
+    if (call.method === 'sentRequests') {
+      line = sent.slice();
+    } else {
+      const service = ghl[call.service || 'payments'];
+      const method = service && service[call.method];
+      if (typeof method !== 'function') {
+        line = { error: { name: 'UnknownMethod', code: null, statusCode: null, message: `no such SDK method: ${call.method}`, response: null } };
+      } else {
+        try {
+          const data = await method.call(service, call.params || {}, call.options);
+          line = data === undefined ? null : data;
+        } catch (err) {
+          line = describeError(err);
+        }
+      }
+    }
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+  return 0;
+}
+
+main().then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (err) => {
+    process.stderr.write(`client.js: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 1;
+  },
+);
