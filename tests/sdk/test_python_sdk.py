@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-
 from highlevel import GHLError, HighLevel
+
 from tests.conftest import Server
 
 # Newest first: the order `GET /payments/orders` returns them in.
