@@ -194,7 +194,9 @@ def test_serve_demo_prints_a_working_curl(database_url: str) -> None:
         token = re.search(r"token:\s+(pit-\S+)", text)
         location = re.search(r"location:\s+(\S+)", text)
         curl = re.search(r"curl -s '([^']+)'", text)
-        assert token and location and curl, text
+        assert token, text
+        assert location, text
+        assert curl, text
         response = httpx.get(
             curl.group(1), headers={"Authorization": f"Bearer {token.group(1)}", "Version": "2021-07-28"}
         )
