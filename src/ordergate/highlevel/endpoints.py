@@ -72,7 +72,8 @@ class HighLevelApi:
         problems = order_id_problems(order_id) + reader.problems
         if problems:
             raise errors.unprocessable(problems)
-        order = await self._store.get_order(token.location_id, order_id)
+        # An ObjectId is the same whatever the case of its hex; stored ids are lowercase.
+        order = await self._store.get_order(token.location_id, order_id.lower())
         if order is None:
             raise errors.not_found("Order not found")
         return json_response(200, order_detail(order))

@@ -8,6 +8,7 @@ it does not know (both SDKs and older spec versions send `altType` where the cur
 from __future__ import annotations
 
 import math
+import re
 from enum import StrEnum
 from typing import TypeVar
 
@@ -17,6 +18,8 @@ from ordergate.domain.order import OrderStatus, PaymentStatus
 from ordergate.domain.query import OrderQuery
 
 E = TypeVar("E", bound=StrEnum)
+# What JavaScript's Number() reads as a finite decimal, in ASCII only (`20`, `20.0`, `2e1`, `.5`).
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000_000
@@ -70,10 +73,7 @@ class QueryReader:
         raw = self.string(name)
         if raw is None:
             return default
-        try:
-            number = float(raw)
-        except ValueError:
-            number = math.nan
+        number = float(raw) if _NUMBER.fullmatch(raw.strip()) else math.nan
         if not math.isfinite(number):
             self.problems.append(f"{name} must be a number conforming to the specified constraints")
             return default
@@ -94,7 +94,12 @@ class QueryReader:
         raw = self.string(name)
         if raw is None:
             return None
+        if len(raw) > 19:
+            # An unescaped `+` before a UTC offset arrives as a space (`T02:00:00 02:00`): restore it.
+            raw = raw[:19] + raw[19:].replace(" ", "+")
         try:
+            if not raw.isascii():
+                raise ValueError(raw)
             if len(raw) == 10:
                 start = parse_day(raw)
                 return start + DAY_MS - 1 if end_of_day else start
@@ -105,6 +110,9 @@ class QueryReader:
 
     def id_list(self, name: str) -> tuple[str, ...]:
         found = self.values.get(name, [])
+        if any("\x00" in value for value in found):  # PostgreSQL text cannot hold NUL
+            self.problems.append(f"{name} must not contain null characters")
+            return ()
         return tuple(
             dict.fromkeys(part.strip() for value in found for part in value.split(",") if part.strip())
         )
