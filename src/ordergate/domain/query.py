@@ -24,3 +24,21 @@ class OrderQuery(msgspec.Struct, frozen=True, kw_only=True):
     source_id: str | None = None
     limit: int = 10
     offset: int = 0
+
+
+class TransactionQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Filters for a location's transactions, combined with AND; bounds inclusive epoch milliseconds;
+    `search` lowercased, matched as a substring of `Transaction.search_text`."""
+
+    location_id: str
+    live_mode: bool | None = None
+    created_from: int | None = None
+    created_to: int | None = None
+    source_type: str | None = None
+    source_sub_type: str | None = None
+    search: str | None = None
+    subscription_id: str | None = None
+    order_id: str | None = None
+    contact_id: str | None = None
+    limit: int = 10
+    offset: int = 0

@@ -9,14 +9,28 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Sequence
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 import msgspec
 
 from ordergate.domain.access import Location, Scope, TokenRecord
 from ordergate.domain.order import Order
-from ordergate.domain.query import OrderQuery
+from ordergate.domain.query import OrderQuery, TransactionQuery
+from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
+from ordergate.store.history import (
+    EVENT_COLUMNS,
+    FULFILLMENT_COLUMNS,
+    TRANSACTION_COLUMNS,
+    OrderWork,
+    decode_event,
+    decode_fulfillment,
+    decode_transaction,
+    escape_like,
+    opening_rows,
+    placeholders,
+    transaction_filters,
+)
 
 _decode_order = msgspec.json.Decoder(Order).decode
 _encode = msgspec.json.Encoder().encode
@@ -40,8 +54,6 @@ _ORDER_COLUMNS = (
     "location_id, id, created_at, updated_at, status, payment_status, fulfillment_status, "
     "live_mode, contact_id, source_id, search_text, data"
 )
-_INSERT_ORDER = f"INSERT INTO orders ({_ORDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-_INSERT_PRODUCT = "INSERT INTO order_products (location_id, product_id, order_id) VALUES (?, ?, ?)"
 _TOKEN_COLUMNS = "id, location_id, scopes, token_hash, created_at, revoked_at, label"  # noqa: S105
 
 
@@ -64,10 +76,6 @@ def order_row(order: Order) -> tuple[Any, ...]:
 
 def product_rows(order: Order) -> set[tuple[str, str, str]]:
     return {(order.location_id, item.product.id, order.id) for item in order.items}
-
-
-def escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def order_filters(query: OrderQuery) -> tuple[str, list[Any]]:
@@ -213,10 +221,24 @@ class Store(ABC):
             await self._insert_orders(tx, orders)
 
     async def _insert_orders(self, tx: Tx, orders: Sequence[Order]) -> None:
-        await tx.executemany(_INSERT_ORDER, [order_row(o) for o in orders])
-        products = [row for o in orders for row in product_rows(o)]
-        if products:
-            await tx.executemany(_INSERT_PRODUCT, products)
+        """Orders, the products they hold, and the history they arrive with (opening transactions,
+        fulfillments and timeline events)."""
+        await self._bulk_insert(tx, "orders", _ORDER_COLUMNS, [order_row(o) for o in orders])
+        await self._bulk_insert(
+            tx,
+            "order_products",
+            "location_id, product_id, order_id",
+            [r for o in orders for r in product_rows(o)],
+        )
+        transactions, fulfillments, events = opening_rows(orders)
+        await self._bulk_insert(tx, "transactions", TRANSACTION_COLUMNS, transactions)
+        await self._bulk_insert(tx, "fulfillments", FULFILLMENT_COLUMNS, fulfillments)
+        await self._bulk_insert(tx, "order_events", EVENT_COLUMNS, events)
+
+    async def _bulk_insert(self, tx: Tx, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert many rows into `table`; a driver may override this with a faster path (COPY)."""
+        if rows:
+            await tx.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders(columns)})", rows)
 
     async def get_order(self, location_id: str, order_id: str) -> Order | None:
         rows = await self.fetch(
@@ -227,13 +249,68 @@ class Store(ABC):
     async def list_orders(self, query: OrderQuery) -> tuple[list[Order], int]:
         """One page of orders, newest first, and the exact number that match."""
         where, args = order_filters(query)
-        async with self.snapshot() as reader:  # the page and its count agree, whatever is being written
+        rows, total = await self._newest_page("orders", where, args, query.limit, query.offset)
+        return [_decode_order(data) for data in rows], total
+
+    async def _newest_page(
+        self, table: str, where: str, args: list[Any], limit: int, offset: int
+    ) -> tuple[list[str], int]:
+        """The `data` of one page of `table`, newest first, and the exact count of matching rows, read in one
+        snapshot so that the page and its count agree whatever is being written meanwhile."""
+        async with self.snapshot() as reader:
             rows = await reader.fetch(
-                f"SELECT data FROM orders WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                (*args, query.limit, query.offset),
+                f"SELECT data FROM {table} WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                (*args, limit, offset),
             )
-            total = await reader.fetch(f"SELECT count(*) FROM orders WHERE {where}", args)
-        return [_decode_order(r[0]) for r in rows], int(total[0][0])
+            total = await reader.fetch(f"SELECT count(*) FROM {table} WHERE {where}", args)
+        return [r[0] for r in rows], int(total[0][0])
+
+    # --- the order lifecycle ---------------------------------------------------------------------
+
+    lock_clause = ""  # what makes a SELECT lock the row it reads; SQLite's writer lock already does
+
+    @asynccontextmanager
+    async def order_work(self, location_id: str, order_id: str) -> AsyncIterator[OrderWork]:
+        """The order, locked until the block ends; everything written through the work commits together."""
+        async with self.transaction() as tx:
+            rows = await tx.fetch(
+                f"SELECT data FROM orders WHERE location_id = ? AND id = ?{self.lock_clause}",
+                (location_id, order_id),
+            )
+            yield OrderWork(tx, location_id, _decode_order(rows[0][0]) if rows else None)
+
+    async def get_transaction(self, location_id: str, transaction_id: str) -> Transaction | None:
+        rows = await self.fetch(
+            "SELECT data FROM transactions WHERE location_id = ? AND id = ?", (location_id, transaction_id)
+        )
+        return decode_transaction(rows[0][0]) if rows else None
+
+    async def order_transactions(self, location_id: str, order_id: str) -> list[Transaction]:
+        rows = await self.fetch(
+            "SELECT data FROM transactions WHERE location_id = ? AND order_id = ? ORDER BY created_at, id",
+            (location_id, order_id),
+        )
+        return [decode_transaction(r[0]) for r in rows]
+
+    async def list_transactions(self, query: TransactionQuery) -> tuple[list[Transaction], int]:
+        """One page of transactions, newest first, and the exact number that match."""
+        where, args = transaction_filters(query)
+        rows, total = await self._newest_page("transactions", where, args, query.limit, query.offset)
+        return [decode_transaction(data) for data in rows], total
+
+    async def order_fulfillments(self, location_id: str, order_id: str) -> list[Fulfillment]:
+        rows = await self.fetch(
+            "SELECT data FROM fulfillments WHERE location_id = ? AND order_id = ? ORDER BY created_at, id",
+            (location_id, order_id),
+        )
+        return [decode_fulfillment(r[0]) for r in rows]
+
+    async def order_events(self, location_id: str, order_id: str) -> list[OrderEvent]:
+        rows = await self.fetch(
+            "SELECT data FROM order_events WHERE location_id = ? AND order_id = ? ORDER BY created_at, id",
+            (location_id, order_id),
+        )
+        return [decode_event(r[0]) for r in rows]
 
     async def count_orders(self, location_id: str | None = None) -> int:
         if location_id is None:

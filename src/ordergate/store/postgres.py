@@ -40,6 +40,7 @@ class _PostgresTx:
 
 class PostgresStore(Store):
     kind = "postgresql"
+    lock_clause = " FOR UPDATE"
 
     def __init__(self, pool: asyncpg.Pool[asyncpg.Record]) -> None:
         self._pool = pool
