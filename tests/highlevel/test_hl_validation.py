@@ -64,6 +64,7 @@ def _assert_422(response: httpx.Response, *messages: str) -> None:
     [
         ("", ALT_ID),
         ("altId=", ALT_ID),
+        ("altId=&altId=", ALT_ID),
         ("altType=location", ALT_ID),
         ("status=open", [STATUS]),
         ("status=COMPLETED", [STATUS]),

@@ -46,7 +46,7 @@ class QueryReader:
 
     def string(self, name: str, *, required: bool = False) -> str | None:
         found = self.values.get(name)
-        if found is None or (len(found) == 1 and found[0] == ""):
+        if found is None or all(value == "" for value in found):
             if required:
                 self.problems.append(f"{name} should not be empty")
                 self.problems.append(f"{name} must be a string")
