@@ -15,6 +15,7 @@ from ordergate.admin.endpoints import AdminApi
 from ordergate.auth import TokenAuthority
 from ordergate.highlevel import errors as hl_errors
 from ordergate.highlevel.endpoints import HighLevelApi
+from ordergate.lifecycle import OrderLifecycle
 from ordergate.management import Management
 from ordergate.settings import Settings
 from ordergate.store import Store, open_store
@@ -35,8 +36,9 @@ class OrdergateApp:
         store = await open_store(self.settings.database.url)
         self.store = store
         tokens = TokenAuthority(store, ttl=self.settings.token_cache_seconds)
-        HighLevelApi(store, tokens).mount(self.router)
-        AdminApi(Management(store), tokens, self.settings.admin_token).mount(self.router)
+        lifecycle = OrderLifecycle(store)
+        HighLevelApi(store, tokens, lifecycle).mount(self.router)
+        AdminApi(Management(store), lifecycle, tokens, self.settings.admin_token).mount(self.router)
         self.router.add("GET", "/healthz", self.healthz)
         self.router.add("GET", "/health", self.healthz)  # what the npm SDK's healthCheck() asks
         self.router.add("GET", "/readyz", self.readyz)

@@ -19,6 +19,7 @@ import msgspec
 from ordergate.domain.access import Scope
 from ordergate.domain.building import NewOrder
 from ordergate.domain.errors import DomainError, Invalid
+from ordergate.lifecycle import OrderLifecycle
 from ordergate.management import ImportFormat, Management
 from ordergate.settings import DEFAULT_DATABASE_URL, Settings
 from ordergate.store import open_store
@@ -266,6 +267,40 @@ def orders_create(location_id: str, file: Any, as_json: bool) -> None:
         raise click.UsageError(f"not a valid order: {exc}") from None
     order = _run(lambda m: m.create_order(location_id, new))
     _emit(as_json, msgspec.to_builtins(order), order.id)
+
+
+@orders.command("cancel")
+@click.option("--location", "location_id", required=True)
+@click.argument("order_id")
+@click.option("--json", "as_json", is_flag=True)
+def orders_cancel(location_id: str, order_id: str, as_json: bool) -> None:
+    """Cancel an order (money already collected stays until refunded)."""
+    order = _run(lambda m: OrderLifecycle(m.store).cancel(location_id, order_id))
+    _emit(as_json, msgspec.to_builtins(order), f"{order.id} {order.status.value}")
+
+
+@orders.command("refund")
+@click.option("--location", "location_id", required=True)
+@click.argument("order_id")
+@click.option(
+    "--amount", type=click.IntRange(min=1), help="Minor units (cents); default: all that is refundable."
+)
+@click.option("--json", "as_json", is_flag=True)
+def orders_refund(location_id: str, order_id: str, amount: int | None, as_json: bool) -> None:
+    """Refund an order fully or partly."""
+    order = _run(lambda m: OrderLifecycle(m.store).refund(location_id, order_id, amount))
+    _emit(as_json, msgspec.to_builtins(order), f"{order.id} {order.payment_status.value}")
+
+
+@orders.command("note")
+@click.option("--location", "location_id", required=True)
+@click.argument("order_id")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True)
+def orders_note(location_id: str, order_id: str, text: str, as_json: bool) -> None:
+    """Add a free-text note to the order's timeline."""
+    event = _run(lambda m: OrderLifecycle(m.store).add_note(location_id, order_id, text))
+    _emit(as_json, msgspec.to_builtins(event), event.id)
 
 
 @orders.command("get")

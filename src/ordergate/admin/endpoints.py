@@ -17,6 +17,7 @@ from ordergate.domain.access import TokenRecord
 from ordergate.domain.building import NewOrder
 from ordergate.domain.clock import iso_ms
 from ordergate.domain.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from ordergate.lifecycle import OrderLifecycle
 from ordergate.management import ImportFormat, Management
 from ordergate.web import BodyTooLarge, Request, Response, Router, json_response
 
@@ -33,6 +34,15 @@ class _LocationBody(msgspec.Struct, forbid_unknown_fields=True):
 class _TokenBody(msgspec.Struct, forbid_unknown_fields=True):
     scopes: list[str] = msgspec.field(default_factory=list)
     label: str | None = None
+
+
+class _RefundBody(msgspec.Struct, forbid_unknown_fields=True):
+    amount: int | None = None  # minor units; everything refundable when omitted
+
+
+class _NoteBody(msgspec.Struct, forbid_unknown_fields=True):
+    text: str
+    created_by: str | None = None
 
 
 class _SeedBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -69,8 +79,15 @@ async def _decode(request: Request, kind: type[T]) -> T:
 
 
 class AdminApi:
-    def __init__(self, management: Management, tokens: TokenAuthority, admin_token: str | None) -> None:
+    def __init__(
+        self,
+        management: Management,
+        lifecycle: OrderLifecycle,
+        tokens: TokenAuthority,
+        admin_token: str | None,
+    ) -> None:
         self._manage = management
+        self._lifecycle = lifecycle
         self._tokens = tokens
         self._admin = admin_token.encode() if admin_token else None
 
@@ -84,6 +101,9 @@ class AdminApi:
             ("POST", "/admin/locations/{locationId}/orders", self.create_order),
             ("GET", "/admin/locations/{locationId}/orders/{orderId}", self.get_order),
             ("POST", "/admin/locations/{locationId}/orders/import", self.import_orders),
+            ("POST", "/admin/locations/{locationId}/orders/{orderId}/cancel", self.cancel_order),
+            ("POST", "/admin/locations/{locationId}/orders/{orderId}/refund", self.refund_order),
+            ("POST", "/admin/locations/{locationId}/orders/{orderId}/notes", self.add_note),
             ("POST", "/admin/seed", self.seed),
         ]
         for method, path, handler in routes:
@@ -160,6 +180,24 @@ class AdminApi:
         body = await request.body()
         count = await self._manage.import_lines(request.params["locationId"], body.splitlines(), chosen)
         return json_response(200, {"imported": count})
+
+    async def cancel_order(self, request: Request) -> Response:
+        order = await self._lifecycle.cancel(request.params["locationId"], request.params["orderId"])
+        return json_response(200, _to_builtins(order))
+
+    async def refund_order(self, request: Request) -> Response:
+        body = await _decode(request, _RefundBody)
+        order = await self._lifecycle.refund(
+            request.params["locationId"], request.params["orderId"], body.amount
+        )
+        return json_response(200, _to_builtins(order))
+
+    async def add_note(self, request: Request) -> Response:
+        body = await _decode(request, _NoteBody)
+        event = await self._lifecycle.add_note(
+            request.params["locationId"], request.params["orderId"], body.text, body.created_by
+        )
+        return json_response(201, _to_builtins(event))
 
     async def seed(self, request: Request) -> Response:
         body = await _decode(request, _SeedBody)

@@ -8,6 +8,7 @@ HighLevel's 20-character alphanumeric ids.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import secrets
@@ -18,10 +19,18 @@ ALNUM20_RE = re.compile(r"[A-Za-z0-9]{20}")
 _ALNUM = string.ascii_letters + string.digits
 
 
+_PROCESS = secrets.token_bytes(5)
+_counter = itertools.count(secrets.randbelow(1 << 24))
+
+
 def new_object_id(created_ms: int, rng: random.Random | None = None) -> str:
-    """A new 24-hex id whose first four bytes are the creation time in seconds, as ObjectIds are."""
-    tail = rng.randbytes(8) if rng is not None else secrets.token_bytes(8)
-    return ((created_ms // 1000) & 0xFFFFFFFF).to_bytes(4, "big").hex() + tail.hex()
+    """A new 24-hex id laid out as a MongoDB ObjectId: 4 bytes of creation seconds, then (without `rng`)
+    5 random bytes fixed for the process and a 3-byte counter, so that ids made by one process in the same
+    second sort in the order they were made; with `rng`, 8 bytes drawn from it (deterministic seeding)."""
+    head = ((created_ms // 1000) & 0xFFFFFFFF).to_bytes(4, "big")
+    if rng is not None:
+        return (head + rng.randbytes(8)).hex()
+    return (head + _PROCESS + (next(_counter) & 0xFFFFFF).to_bytes(3, "big")).hex()
 
 
 def is_object_id(value: str) -> bool:

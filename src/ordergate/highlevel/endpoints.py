@@ -11,24 +11,46 @@ from collections.abc import Awaitable, Callable
 from ordergate.auth import TokenAuthority
 from ordergate.domain.access import Scope, TokenRecord
 from ordergate.highlevel import errors
+from ordergate.highlevel.history_routes import HistoryRoutes
 from ordergate.highlevel.params import QueryReader, list_orders_query, order_id_problems, read_alt_id
 from ordergate.highlevel.render import order_detail, order_summary
+from ordergate.lifecycle import OrderLifecycle
 from ordergate.store import Store
 from ordergate.web import Request, Response, Router, json_response
 
 HighLevelHandler = Callable[[Request, TokenRecord, QueryReader], Awaitable[Response]]
+ORDER = "/payments/orders/{orderId}"
 
 
 class HighLevelApi:
-    def __init__(self, store: Store, tokens: TokenAuthority) -> None:
+    def __init__(self, store: Store, tokens: TokenAuthority, lifecycle: OrderLifecycle) -> None:
         self._store = store
         self._tokens = tokens
+        self._history = HistoryRoutes(store, lifecycle)
 
     def mount(self, router: Router) -> None:
-        router.add("GET", "/payments/orders", self._guarded(Scope.ORDERS_READONLY, self.list_orders))
-        router.add("GET", "/payments/orders/{orderId}", self._guarded(Scope.ORDERS_READONLY, self.get_order))
+        history = self._history
+        routes: list[tuple[str, str, Scope | None, HighLevelHandler]] = [
+            ("GET", "/payments/orders", Scope.ORDERS_READONLY, self.list_orders),
+            ("GET", "/payments/orders/{orderId}", Scope.ORDERS_READONLY, self.get_order),
+            ("POST", f"{ORDER}/record-payment", Scope.ORDERS_COLLECT_PAYMENT, history.record_payment),
+            ("POST", f"{ORDER}/fulfillments", Scope.ORDERS_WRITE, history.create_fulfillment),
+            ("GET", f"{ORDER}/fulfillments", Scope.ORDERS_READONLY, history.list_fulfillments),
+            ("GET", f"{ORDER}/notes", None, history.list_notes),  # the spec declares no scope
+            ("GET", "/payments/transactions", Scope.TRANSACTIONS_READONLY, history.list_transactions),
+            (
+                "GET",
+                "/payments/transactions/{transactionId}",
+                Scope.TRANSACTIONS_READONLY,
+                history.get_transaction,
+            ),
+        ]
+        for method, path, scope, handler in routes:
+            router.add(method, path, self._guarded(scope, handler))
 
-    def _guarded(self, scope: Scope, handler: HighLevelHandler) -> Callable[[Request], Awaitable[Response]]:
+    def _guarded(
+        self, scope: Scope | None, handler: HighLevelHandler
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
             try:
                 token = await self._authorize(request, scope)
@@ -40,7 +62,7 @@ class HighLevelApi:
 
         return run
 
-    async def _authorize(self, request: Request, scope: Scope) -> TokenRecord:
+    async def _authorize(self, request: Request, scope: Scope | None) -> TokenRecord:
         version = request.header(b"version")
         if version is None:
             raise errors.unauthorized(errors.NO_VERSION)
@@ -55,7 +77,7 @@ class HighLevelApi:
         token = await self._tokens.resolve(secret)
         if token is None:
             raise errors.unauthorized(errors.INVALID_PIT)
-        if scope not in token.scopes:
+        if scope is not None and scope not in token.scopes:
             raise errors.unauthorized(errors.MISSING_SCOPE)
         return token
 

@@ -47,8 +47,12 @@ def not_found(message: str) -> HighLevelError:
     )
 
 
-def bad_request(message: str) -> HighLevelError:
-    return HighLevelError(json_response(400, {"statusCode": 400, "message": message}))
+def bad_request(message: str, *, with_error: bool = False) -> HighLevelError:
+    """BadRequestDTO; NestJS adds `"error": "Bad Request"` when it raises the exception itself."""
+    body: dict[str, object] = {"statusCode": 400, "message": message}
+    if with_error:
+        body["error"] = "Bad Request"
+    return HighLevelError(json_response(400, body))
 
 
 def route_not_found(method: str, path: str) -> Response:

@@ -15,7 +15,7 @@ from typing import TypeVar
 from ordergate.domain import ids
 from ordergate.domain.clock import DAY_MS, parse_day, parse_iso
 from ordergate.domain.order import OrderStatus, PaymentStatus
-from ordergate.domain.query import OrderQuery
+from ordergate.domain.query import OrderQuery, TransactionQuery
 
 E = TypeVar("E", bound=StrEnum)
 # What JavaScript's Number() reads as a finite decimal, in ASCII only (`20`, `20.0`, `2e1`, `.5`).
@@ -118,9 +118,26 @@ class QueryReader:
         )
 
 
-def order_id_problems(order_id: str) -> list[str]:
+def _search(reader: QueryReader) -> str | None:
+    """`search`, trimmed and lowercased for a case-insensitive substring match; None when blank."""
+    search = reader.string("search")
+    if search is None:
+        return None
+    search = search.strip()
+    if len(search) > MAX_SEARCH:
+        reader.problems.append(f"search must be shorter than or equal to {MAX_SEARCH} characters")
+    if any(ord(char) < 0x20 for char in search):
+        reader.problems.append("search must not contain control characters")
+    return search.lower() or None
+
+
+def object_id_problems(name: str, value: str) -> list[str]:
     """class-validator's IsMongoId: 24 hex digits in either case (stored ids are lowercase)."""
-    return [] if ids.is_object_id(order_id.lower()) else ["orderId must be a mongodb id"]
+    return [] if ids.is_object_id(value.lower()) else [f"{name} must be a mongodb id"]
+
+
+def order_id_problems(order_id: str) -> list[str]:
+    return object_id_problems("orderId", order_id)
 
 
 def read_alt_id(reader: QueryReader) -> str | None:
@@ -141,19 +158,12 @@ def list_orders_query(reader: QueryReader, location_id: str) -> OrderQuery:
     end = reader.instant("endAt", end_of_day=True)
     if start is not None and end is not None and start > end:
         reader.problems.append("startAt must not be after endAt")
-    search = reader.string("search")
-    if search is not None:
-        search = search.strip()
-        if len(search) > MAX_SEARCH:
-            reader.problems.append(f"search must be shorter than or equal to {MAX_SEARCH} characters")
-        if any(ord(char) < 0x20 for char in search):
-            reader.problems.append("search must not contain control characters")
+    needle = _search(reader)
     contact_id = reader.string("contactId")
     source_id = reader.string("sourceId")
     product_ids = reader.id_list("funnelProductIds")
     limit = reader.integer("limit", default=10, minimum=1, maximum=MAX_LIMIT)
     offset = reader.integer("offset", default=0, minimum=0, maximum=MAX_OFFSET)
-    needle = search.lower() if search is not None else ""
     return OrderQuery(
         location_id=location_id,
         status=status,
@@ -161,10 +171,44 @@ def list_orders_query(reader: QueryReader, location_id: str) -> OrderQuery:
         live_mode=None if payment_mode is None else payment_mode is PaymentMode.LIVE,
         created_from=start,
         created_to=end,
-        search=needle or None,
+        search=needle,
         contact_id=contact_id,
         product_ids=product_ids,
         source_id=source_id,
         limit=limit,
         offset=offset,
+    )
+
+
+def read_alt_type(reader: QueryReader, *, enum: bool) -> None:
+    """`altType`, required on the fulfillment, notes and transaction routes: the enum `location` on the
+    first two, a free string on the transaction routes (as the spec declares them)."""
+    alt_type = reader.string("altType", required=True)
+    if enum and alt_type is not None and alt_type != "location":
+        reader.problems.append("altType must be one of the following values: location")
+
+
+def list_transactions_query(reader: QueryReader, location_id: str) -> TransactionQuery:
+    """`GET /payments/transactions` parameters -> a `TransactionQuery`; problems are left on `reader`."""
+    read_alt_id(reader)
+    read_alt_type(reader, enum=False)
+    payment_mode = reader.enum("paymentMode", PaymentMode)
+    start = reader.instant("startAt", end_of_day=False)
+    end = reader.instant("endAt", end_of_day=True)
+    if start is not None and end is not None and start > end:
+        reader.problems.append("startAt must not be after endAt")
+    search = _search(reader)
+    return TransactionQuery(
+        location_id=location_id,
+        live_mode=None if payment_mode is None else payment_mode is PaymentMode.LIVE,
+        created_from=start,
+        created_to=end,
+        source_type=reader.string("entitySourceType"),
+        source_sub_type=reader.string("entitySourceSubType"),
+        search=search,
+        subscription_id=reader.string("subscriptionId"),
+        order_id=reader.string("entityId"),
+        contact_id=reader.string("contactId"),
+        limit=reader.integer("limit", default=10, minimum=1, maximum=MAX_LIMIT),
+        offset=reader.integer("offset", default=0, minimum=0, maximum=MAX_OFFSET),
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from ordergate.domain.clock import iso_ms
 from ordergate.domain.money import to_major
-from ordergate.domain.order import ContactSnapshot, Order, OrderItem, PriceType
+from ordergate.domain.order import ContactSnapshot, Order, OrderItem, OrderSource, Price, PriceType, Product
 
 ALT_TYPE = "location"
 
@@ -38,40 +38,61 @@ def contact_snapshot(contact: ContactSnapshot, location_id: str) -> dict[str, An
     return snapshot
 
 
-def item_detail(item: OrderItem, order: Order) -> dict[str, Any]:
-    product: dict[str, Any] = {
-        "_id": item.product.id,
-        "name": item.product.name,
-        "productType": item.product.product_type,
-        "locationId": order.location_id,
+def product_json(product: Product, location_id: str) -> dict[str, Any]:
+    """`DefaultProductResponseDto` (the fields ordergate keeps)."""
+    body: dict[str, Any] = {
+        "_id": product.id,
+        "name": product.name,
+        "productType": product.product_type,
+        "locationId": location_id,
     }
-    _put(product, "description", item.product.description)
-    _put(product, "image", item.product.image)
-    _put(product, "sku", item.product.sku)
-    price: dict[str, Any] = {
-        "_id": item.price.id,
-        "name": item.price.name,
-        "type": item.price.type.value,
-        "currency": order.currency,
-        "amount": to_major(item.price.amount, order.currency),
-        "product": item.product.id,
-        "locationId": order.location_id,
+    _put(body, "description", product.description)
+    _put(body, "image", product.image)
+    _put(body, "sku", product.sku)
+    return body
+
+
+def price_json(price: Price, product_id: str, currency: str, location_id: str) -> dict[str, Any]:
+    """`DefaultPriceResponseDto`; the unit amount in major units."""
+    body: dict[str, Any] = {
+        "_id": price.id,
+        "name": price.name,
+        "type": price.type.value,
+        "currency": currency,
+        "amount": to_major(price.amount, currency),
+        "product": product_id,
+        "locationId": location_id,
     }
-    if item.price.recurring is not None:
-        price["recurring"] = {
-            "interval": item.price.recurring.interval.value,
-            "intervalCount": item.price.recurring.interval_count,
+    if price.recurring is not None:
+        body["recurring"] = {
+            "interval": price.recurring.interval.value,
+            "intervalCount": price.recurring.interval_count,
         }
-    if item.price.compare_at is not None:
-        price["compareAtPrice"] = to_major(item.price.compare_at, order.currency)
+    if price.compare_at is not None:
+        body["compareAtPrice"] = to_major(price.compare_at, currency)
+    return body
+
+
+def item_detail(item: OrderItem, order: Order) -> dict[str, Any]:
     return {
         "_id": item.id,
         "name": item.name,
         "qty": item.quantity,
         "locationId": order.location_id,
-        "product": product,
-        "price": price,
+        "product": product_json(item.product, order.location_id),
+        "price": price_json(item.price, item.product.id, order.currency, order.location_id),
     }
+
+
+def source_json(source: OrderSource) -> dict[str, Any]:
+    """`OrderSource`: an order's `source`, a transaction's `entitySource`."""
+    body: dict[str, Any] = {"type": source.type.value, "id": source.id}
+    if source.sub_type is not None:
+        body["subType"] = source.sub_type.value
+    _put(body, "name", source.name)
+    if source.meta:
+        body["meta"] = source.meta
+    return body
 
 
 def order_detail(order: Order) -> dict[str, Any]:
@@ -105,13 +126,7 @@ def order_detail(order: Order) -> dict[str, Any]:
         "tax": to_major(totals.tax, currency),
         "shipping": to_major(totals.shipping - totals.shipping_discount, currency),
     }
-    source: dict[str, Any] = {"type": order.source.type.value, "id": order.source.id}
-    if order.source.sub_type is not None:
-        source["subType"] = order.source.sub_type.value
-    _put(source, "name", order.source.name)
-    if order.source.meta:
-        source["meta"] = order.source.meta
-    body["source"] = source
+    body["source"] = source_json(order.source)
     body["items"] = [item_detail(item, order) for item in order.items]
     if order.coupon is not None:
         body["coupon"] = {"_id": order.coupon.id, "code": order.coupon.code}
