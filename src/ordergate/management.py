@@ -90,10 +90,7 @@ class Management:
         from ordergate.importing import parse_ndjson
 
         await self.require_location(location_id)
-        orders = parse_ndjson(lines, location_id, fmt)
-        duplicates = _duplicate_ids(orders)
-        if duplicates:
-            raise Invalid([f"order id {d} appears more than once in the file" for d in duplicates[:10]])
+        orders = parse_ndjson(lines, location_id, fmt)  # refuses a repeated id with both line numbers
         try:
             await self.store.insert_orders(orders)
         except Conflict:
@@ -146,13 +143,3 @@ def _scopes(names: Sequence[str]) -> tuple[Scope, ...]:
     if unknown:
         raise Invalid([f"unknown scope {name!r}; known: {', '.join(known)}" for name in unknown])
     return tuple(dict.fromkeys(known[name] for name in names))
-
-
-def _duplicate_ids(orders: Sequence[Order]) -> list[str]:
-    seen: set[str] = set()
-    twice: list[str] = []
-    for order in orders:
-        if order.id in seen:
-            twice.append(order.id)
-        seen.add(order.id)
-    return twice
