@@ -15,9 +15,12 @@ from typing import Any, Protocol
 import msgspec
 
 from ordergate.domain.access import Location, Scope, TokenRecord
+from ordergate.domain.oauth import AccessToken, ApiClient, GrantType
 from ordergate.domain.order import Order
+from ordergate.domain.order_filter import FilteredOrderQuery
 from ordergate.domain.query import OrderQuery, TransactionQuery
 from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
+from ordergate.store import order_filter
 from ordergate.store.history import (
     EVENT_COLUMNS,
     FULFILLMENT_COLUMNS,
@@ -52,12 +55,25 @@ class Tx(Protocol):
 
 _ORDER_COLUMNS = (
     "location_id, id, created_at, updated_at, status, payment_status, fulfillment_status, "
-    "live_mode, contact_id, source_id, search_text, data"
+    "live_mode, contact_id, source_id, search_text, data, "
+    # for filters and sorts in a client's own terms (Elastic Path); free text lowercased (migration 0003)
+    "currency, total, total_without_tax, contact_id_lower, contact_name, contact_email, "
+    "order_number, external_ref, shipping_postcode, billing_postcode"
 )
+_PRODUCT_COLUMNS = "location_id, product_id, order_id, sku"
 _TOKEN_COLUMNS = "id, location_id, scopes, token_hash, created_at, revoked_at, label"  # noqa: S105
+_CLIENT_COLUMNS = "client_id, location_id, secret_hash, created_at, revoked_at"
+_ACCESS_TOKEN_COLUMNS = "token_hash, location_id, client_id, grant_type, created_at, expires_at"  # noqa: S105
+_TOKEN_COLUMNS_OF_T = ", ".join(f"t.{name.strip()}" for name in _ACCESS_TOKEN_COLUMNS.split(","))
+
+
+def _lower(text: str | None) -> str | None:
+    return text.lower() if text else None
 
 
 def order_row(order: Order) -> tuple[Any, ...]:
+    contact = order.contact
+    shipping, billing = order.shipping_address, order.billing_address
     return (
         order.location_id,
         order.id,
@@ -71,11 +87,25 @@ def order_row(order: Order) -> tuple[Any, ...]:
         order.source.id,
         order.search_text,
         _encode(order).decode("utf-8"),
+        order.currency,
+        order.total,
+        order.total - order.totals.tax,
+        _lower(contact.id) if contact is not None else None,
+        _lower(contact.name) if contact is not None else None,
+        _lower(contact.email) if contact is not None else None,
+        _lower(order.order_number),
+        _lower(order.external_ref),
+        _lower(shipping.postcode) if shipping is not None else None,
+        _lower(billing.postcode) if billing is not None else None,
     )
 
 
-def product_rows(order: Order) -> set[tuple[str, str, str]]:
-    return {(order.location_id, item.product.id, order.id) for item in order.items}
+def product_rows(order: Order) -> list[tuple[str, str, str, str | None]]:
+    """One row per product the order holds (the first item of a product gives its SKU)."""
+    skus: dict[str, str | None] = {}
+    for item in order.items:
+        skus.setdefault(item.product.id, _lower(item.product.sku))
+    return [(order.location_id, product, order.id, sku) for product, sku in skus.items()]
 
 
 def order_filters(query: OrderQuery) -> tuple[str, list[Any]]:
@@ -225,10 +255,7 @@ class Store(ABC):
         fulfillments and timeline events)."""
         await self._bulk_insert(tx, "orders", _ORDER_COLUMNS, [order_row(o) for o in orders])
         await self._bulk_insert(
-            tx,
-            "order_products",
-            "location_id, product_id, order_id",
-            [r for o in orders for r in product_rows(o)],
+            tx, "order_products", _PRODUCT_COLUMNS, [r for o in orders for r in product_rows(o)]
         )
         transactions, fulfillments, events = opening_rows(orders)
         await self._bulk_insert(tx, "transactions", TRANSACTION_COLUMNS, transactions)
@@ -277,7 +304,7 @@ class Store(ABC):
                 f"SELECT data FROM orders WHERE location_id = ? AND id = ?{self.lock_clause}",
                 (location_id, order_id),
             )
-            yield OrderWork(tx, location_id, _decode_order(rows[0][0]) if rows else None)
+            yield OrderWork(tx, location_id, _decode_order(rows[0][0]) if rows else None, _ORDER_COLUMNS)
 
     async def get_transaction(self, location_id: str, transaction_id: str) -> Transaction | None:
         rows = await self.fetch(
@@ -322,3 +349,86 @@ class Store(ABC):
     async def iter_location_ids(self) -> AsyncIterator[str]:
         for location in await self.list_locations():
             yield location.id
+
+    # --- orders by client-written filters (Elastic Path) -------------------------------------------
+
+    async def filter_orders(self, query: FilteredOrderQuery) -> tuple[list[Order], int]:
+        """One page of orders matching every condition, in the query's sort, and the exact number that
+        match, read in one snapshot."""
+        if query.matches_nothing:
+            return [], 0
+        where, args = order_filter.where_clause(query)
+        async with self.snapshot() as reader:
+            rows = await reader.fetch(
+                f"SELECT data FROM orders WHERE {where} "
+                f"ORDER BY {order_filter.order_by(query.sort)} LIMIT ? OFFSET ?",
+                (*args, query.limit, query.offset),
+            )
+            total = await reader.fetch(f"SELECT count(*) FROM orders WHERE {where}", args)
+        return [_decode_order(r[0]) for r in rows], int(total[0][0])
+
+    # --- API clients and their access tokens (Elastic Path's /oauth/access_token) -------------------
+
+    async def create_api_client(self, client: ApiClient) -> None:
+        async with self.transaction() as tx:
+            await tx.execute(
+                f"INSERT INTO api_clients ({_CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+                (
+                    client.client_id,
+                    client.location_id,
+                    client.secret_hash,
+                    client.created_at,
+                    client.revoked_at,
+                ),
+            )
+
+    async def get_api_client(self, client_id: str) -> ApiClient | None:
+        """The client with this public id (a global lookup, as for tokens)."""
+        rows = await self.fetch(
+            f"SELECT {_CLIENT_COLUMNS} FROM api_clients WHERE client_id = ?", (client_id,)
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return ApiClient(
+            client_id=row[0], location_id=row[1], secret_hash=row[2], created_at=row[3], revoked_at=row[4]
+        )
+
+    async def save_access_token(self, token: AccessToken) -> None:
+        """Store a new token, and forget the location's tokens that expired a day or more ago."""
+        async with self.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM access_tokens WHERE location_id = ? AND expires_at < ?",
+                (token.location_id, token.created_at - 86_400_000),
+            )
+            await tx.execute(
+                f"INSERT INTO access_tokens ({_ACCESS_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    token.token_hash,
+                    token.location_id,
+                    token.client_id,
+                    token.grant_type.value,
+                    token.created_at,
+                    token.expires_at,
+                ),
+            )
+
+    async def access_token(self, token_hash: str) -> AccessToken | None:
+        """The token with this digest, if its client is not revoked (expiry is the caller's to check)."""
+        rows = await self.fetch(
+            f"SELECT {_TOKEN_COLUMNS_OF_T} FROM access_tokens t "
+            "JOIN api_clients c ON c.client_id = t.client_id "
+            "WHERE t.token_hash = ? AND c.revoked_at IS NULL",
+            (token_hash,),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return AccessToken(
+            token_hash=row[0],
+            location_id=row[1],
+            client_id=row[2],
+            grant_type=GrantType(row[3]),
+            created_at=row[4],
+            expires_at=row[5],
+        )

@@ -121,19 +121,20 @@ class OrderWork:
     everything asked is committed together or not at all.
     """
 
-    def __init__(self, tx: Any, location_id: str, order: Order | None) -> None:
+    def __init__(self, tx: Any, location_id: str, order: Order | None, order_columns: str) -> None:
         self._tx = tx
         self.location_id = location_id
         self.order = order
+        # Every column after the key (location_id, id), so that no filter column can go stale.
+        names = [name.strip() for name in order_columns.split(",")][2:]
+        self._update_order = (
+            f"UPDATE orders SET {', '.join(f'{name} = ?' for name in names)} WHERE location_id = ? AND id = ?"
+        )
 
     async def save_order(self, row: tuple[Any, ...]) -> None:
         """Write back the locked order; `row` is `store.base.order_row(order)`."""
         assert self.order is not None
-        await self._tx.execute(
-            "UPDATE orders SET updated_at = ?, status = ?, payment_status = ?, fulfillment_status = ?, "
-            "search_text = ?, data = ? WHERE location_id = ? AND id = ?",
-            (row[3], row[4], row[5], row[6], row[10], row[11], self.location_id, self.order.id),
-        )
+        await self._tx.execute(self._update_order, (*row[2:], self.location_id, self.order.id))
 
     async def add_transaction(self, transaction: Transaction, request_hash: str | None = None) -> None:
         await self._tx.execute(
