@@ -17,7 +17,7 @@ from ordergate.store import Store
 from ordergate.store.base import order_row
 from ordergate.store.history import OrderWork
 
-DUPLICATE_WINDOW_MS = 60_000
+DUPLICATE_WINDOW_MS = 10_000
 ORDER_NOT_FOUND = "Order not found"
 
 

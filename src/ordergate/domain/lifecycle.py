@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from decimal import Decimal, localcontext
 from typing import Any
 
 import msgspec
@@ -36,7 +37,9 @@ _replace = msgspec.structs.replace
 
 def money(amount: int, currency: str) -> str:
     """`$50.00`, `¥500`: for the timeline's human-readable text."""
-    return str(format_currency(amount / 10 ** exponent(currency), currency, locale="en_US"))
+    with localcontext() as context:
+        context.prec = 60  # Babel quantizes in the current context; keep any integer amount exact
+        return str(format_currency(Decimal(amount).scaleb(-exponent(currency)), currency, locale="en_US"))
 
 
 class PaymentCommand(msgspec.Struct, frozen=True, kw_only=True):
@@ -119,8 +122,8 @@ def record_payment(order: Order, command: PaymentCommand, now: int) -> tuple[Tra
         created_at=now,
         updated_at=now,
         contact=order.contact,
-        card=command.card,
-        cheque=command.cheque,
+        card=command.card if command.mode is PaymentMode.CARD else None,
+        cheque=command.cheque if command.mode is PaymentMode.CHEQUE else None,
         notes=command.notes,
         meta=command.meta,
         is_partial=amount < due,
@@ -239,10 +242,16 @@ def note(order: Order, text: str, now: int, created_by: str | None = None) -> Or
     return _replace(_event(order, EventType.NOTE, text.strip(), now), created_by=created_by)
 
 
+# The timeline sorts by (created_at, id) and opening events often share a timestamp (a partly paid order's
+# payment is dated at its creation; a refund and a fulfillment at its last update): the digit after the
+# creation seconds keeps them in the order they happened.
+_OPENING_RANK = {"event:created": 0, "event:payment": 1, "event:refund": 2, "event:fulfillment": 3}
+
+
 def _derived_id(order: Order, kind: str) -> str:
     """A stable id for a record that an order was created with (same order, same id)."""
     tail = hashlib.blake2b(f"{order.id}:{kind}".encode(), digest_size=8).hexdigest()
-    return order.id[:8] + tail
+    return order.id[:8] + f"{_OPENING_RANK.get(kind, 0):x}" + tail[1:]
 
 
 def opening_records(order: Order) -> tuple[list[Transaction], list[Fulfillment], list[OrderEvent]]:

@@ -10,6 +10,8 @@ from babel.numbers import get_currency_precision, list_currencies
 
 from ordergate.domain.errors import Invalid
 
+FLOAT_NOISE = Decimal("1e-6")  # in minor units: far below a cent, far above a double's rounding error
+
 
 @lru_cache(maxsize=512)
 def exponent(currency: str) -> int:
@@ -45,9 +47,14 @@ def to_major(minor: int, currency: str) -> int | float:
 
 
 def to_minor(major: int | float | str | Decimal, currency: str) -> int:
-    """A major-unit amount (as HighLevel sends it) in minor units; refuses amounts finer than the currency."""
+    """A major-unit amount (as HighLevel sends it) in minor units.
+
+    Binary floating-point noise is forgiven (`0.1 * 3` sent as 0.30000000000000004 is 30 cents); an amount
+    really finer than the currency (10.005 USD) is refused.
+    """
     exp = exponent(currency)
     value = Decimal(str(major)).scaleb(exp)
-    if value != value.to_integral_value():
+    whole = value.to_integral_value()
+    if abs(value - whole) > FLOAT_NOISE:
         raise Invalid([f"amount {major} has more than {exp} decimal places for {currency}"])
-    return int(value)
+    return int(whole)

@@ -16,8 +16,8 @@ import msgspec
 class OrderStatus(StrEnum):
     """Where the order is in its life (HighLevel `status`)."""
 
-    PENDING = "pending"  # created, waiting for payment or processing
-    PROCESSING = "processing"  # being worked on (paid in part, or awaiting fulfilment)
+    PENDING = "pending"  # created, waiting for payment (a partial payment keeps it pending)
+    PROCESSING = "processing"  # being worked on by the merchant (set on creation or import only)
     COMPLETED = "completed"  # checkout completed
     CANCELLED = "cancelled"  # cancelled by the merchant; no further payments
     FAILED = "failed"  # the payment attempt at checkout failed

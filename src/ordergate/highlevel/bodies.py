@@ -16,6 +16,7 @@ from ordergate.highlevel import errors
 
 E = TypeVar("E", bound=StrEnum)
 MAX_FULFILLMENT_LINES = 500
+MAX_AMOUNT = 10**12  # major units: beyond any real order, and far inside every integer type used
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
@@ -153,6 +154,8 @@ def payment_body(body: dict[str, Any]) -> tuple[str | None, PaymentCommand | Non
     amount = reader.number("amount")
     if amount is not None and amount <= 0:
         reader.problems.append("amount must be a positive number")
+    elif amount is not None and amount > MAX_AMOUNT:
+        reader.problems.append(f"amount must not be greater than {MAX_AMOUNT}")
     meta = reader.mapping("meta")
     partial = reader.boolean("isPartialPayment")
     if reader.problems or mode is None:

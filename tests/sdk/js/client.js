@@ -13,6 +13,9 @@
 //     ]
 //   }
 // A call may name another service ("service": "payments" is the default) and pass axios `options`.
+// A call with a "body" is made as `method(params, body, options)`, the signature of the SDK's write methods
+// (`recordOrderPayment({orderId}, body)`, `createOrderFulfillment({orderId}, body)`); without one, as
+// `method(params, options)`. Each sentRequests entry also carries the JSON `body` the SDK sent (or null).
 //
 // Output: one JSON line per call, in order: the data the SDK returned, or for a thrown error
 // {"error": {"name", "code", "statusCode", "message", "response"}}. The exit status is 0 whenever the
@@ -59,6 +62,20 @@ function headerValue(headers, name) {
   return null;
 }
 
+function sentBody(data) {
+  if (data === undefined || data === null || data === '') {
+    return null;
+  }
+  if (typeof data !== 'string') {
+    return data;
+  }
+  try {
+    return JSON.parse(data);
+  } catch (err) {
+    return data;
+  }
+}
+
 async function main() {
   let job;
   try {
@@ -91,6 +108,7 @@ async function main() {
       url: http.getUri(requestConfig),
       version: headerValue(requestConfig.headers, 'Version'),
       sdkVersion: headerValue(requestConfig.headers, 'x-sdk-version'),
+      body: sentBody(requestConfig.data),
     });
   };
   http.interceptors.response.use(
@@ -115,7 +133,10 @@ async function main() {
         line = { error: { name: 'UnknownMethod', code: null, statusCode: null, message: `no such SDK method: ${call.method}`, response: null } };
       } else {
         try {
-          const data = await method.call(service, call.params || {}, call.options);
+          const args = call.body === undefined
+            ? [call.params || {}, call.options]
+            : [call.params || {}, call.body, call.options];
+          const data = await method.apply(service, args);
           line = data === undefined ? null : data;
         } catch (err) {
           line = describeError(err);
