@@ -13,6 +13,7 @@ from typing import Any
 
 from ordergate.admin.endpoints import AdminApi
 from ordergate.auth import TokenAuthority
+from ordergate.elasticpath.endpoints import ElasticPathApi
 from ordergate.highlevel import errors as hl_errors
 from ordergate.highlevel.endpoints import HighLevelApi
 from ordergate.lifecycle import OrderLifecycle
@@ -39,6 +40,7 @@ class OrdergateApp:
         lifecycle = OrderLifecycle(store)
         HighLevelApi(store, tokens, lifecycle).mount(self.router)
         AdminApi(Management(store), lifecycle, tokens, self.settings.admin_token).mount(self.router)
+        ElasticPathApi(store, self.settings.token_cache_seconds).mount(self.router)
         self.router.add("GET", "/healthz", self.healthz)
         self.router.add("GET", "/health", self.healthz)  # what the npm SDK's healthCheck() asks
         self.router.add("GET", "/readyz", self.readyz)

@@ -203,6 +203,21 @@ def tokens_revoke(location_id: str, token_id: str) -> None:
     click.echo(f"revoked {token_id}", err=True)
 
 
+@main.group()
+def clients() -> None:
+    """API client credentials for Elastic Path's /oauth/access_token."""
+
+
+@clients.command("create")
+@click.option("--location", "location_id", required=True)
+@click.option("--json", "as_json", is_flag=True)
+def clients_create(location_id: str, as_json: bool) -> None:
+    """New client id and secret for a location; the secret is shown once."""
+    secret, client = _run(lambda m: m.create_client(location_id))
+    payload = {"client_id": client.client_id, "client_secret": secret, "location": client.location_id}
+    _emit(as_json, payload, f"client_id:     {client.client_id}\nclient_secret: {secret}")
+
+
 @main.command()
 @click.option("--locations", "location_count", default=1, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--orders", "order_count", default=50, show_default=True, type=click.IntRange(0, 10_000_000))

@@ -3,8 +3,10 @@ order creation, bulk import and deterministic seeding."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Literal
 
 from ordergate.domain import ids
@@ -19,6 +21,7 @@ from ordergate.domain.access import (
 from ordergate.domain.building import NewOrder, build_order
 from ordergate.domain.clock import now_ms
 from ordergate.domain.errors import Conflict, Invalid, NotFound
+from ordergate.domain.oauth import ApiClient, new_client_id, new_client_secret
 from ordergate.domain.order import Order
 from ordergate.store import Store
 
@@ -76,6 +79,20 @@ class Management:
         if not await self.store.revoke_token(location_id, token_id, now_ms()):
             raise NotFound(f"location {location_id} has no live token {token_id}")
 
+    async def create_client(self, location_id: str) -> tuple[str, ApiClient]:
+        """New API client credentials for Elastic Path's `/oauth/access_token`; the secret is returned
+        once and never stored."""
+        await self.require_location(location_id)
+        secret = new_client_secret()
+        client = ApiClient(
+            client_id=new_client_id(),
+            location_id=location_id,
+            secret_hash=token_digest(secret),
+            created_at=now_ms(),
+        )
+        await self.store.create_api_client(client)
+        return secret, client
+
     async def create_order(self, location_id: str, new: NewOrder) -> Order:
         await self.require_location(location_id)
         order = build_order(new, location_id)
@@ -119,20 +136,30 @@ class Management:
                 if progress is not None:
                     progress(orders)
                 continue
-            batch: list[Order] = []
-            for order in generate_orders(location_id, orders, seed):
-                batch.append(order)
-                if len(batch) >= SEED_BATCH:
-                    await self.store.insert_orders(batch)
-                    if progress is not None:
-                        progress(len(batch))
-                    batch = []
-            if batch:
+            await self._insert_in_batches(generate_orders(location_id, orders, seed), progress)
+            made.append((location_id, orders))
+        return made
+
+
+    async def _insert_in_batches(
+        self, orders: Iterator[Order], progress: Callable[[int], None] | None
+    ) -> None:
+        """Insert `orders` a batch (one transaction) at a time. The next batch is drawn from the iterator in
+        a worker thread while the current one is written, so generating orders overlaps with the database's
+        work (PostgreSQL's process; SQLite's step, which runs without the GIL)."""
+
+        def take() -> list[Order]:
+            return list(islice(orders, SEED_BATCH))
+
+        upcoming = asyncio.ensure_future(asyncio.to_thread(take))
+        try:
+            while batch := await upcoming:
+                upcoming = asyncio.ensure_future(asyncio.to_thread(take))
                 await self.store.insert_orders(batch)
                 if progress is not None:
                     progress(len(batch))
-            made.append((location_id, orders))
-        return made
+        finally:
+            upcoming.cancel()
 
 
 def _scopes(names: Sequence[str]) -> tuple[Scope, ...]:

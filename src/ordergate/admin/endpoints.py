@@ -97,6 +97,7 @@ class AdminApi:
             ("POST", "/admin/locations", self.create_location),
             ("GET", "/admin/locations/{locationId}/tokens", self.list_tokens),
             ("POST", "/admin/locations/{locationId}/tokens", self.create_token),
+            ("POST", "/admin/locations/{locationId}/clients", self.create_client),
             ("DELETE", "/admin/locations/{locationId}/tokens/{tokenId}", self.revoke_token),
             ("POST", "/admin/locations/{locationId}/orders", self.create_order),
             ("GET", "/admin/locations/{locationId}/orders/{orderId}", self.get_order),
@@ -159,6 +160,12 @@ class AdminApi:
         await self._manage.revoke_token(request.params["locationId"], request.params["tokenId"])
         self._tokens.forget()
         return json_response(200, {"revoked": True})
+
+    async def create_client(self, request: Request) -> Response:
+        secret, client = await self._manage.create_client(request.params["locationId"])
+        return json_response(
+            201, {"client_id": client.client_id, "client_secret": secret, "location": client.location_id}
+        )
 
     async def create_order(self, request: Request) -> Response:
         new = await _decode(request, NewOrder)
