@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SDK_DIR := tests/sdk/js
 SDK_INSTALLED := $(SDK_DIR)/node_modules/.installed
+EP_SDK_DIR := tests/sdk/ep
+EP_SDK_INSTALLED := $(EP_SDK_DIR)/node_modules/.installed
 
 .PHONY: install run test lint format clean
 
-install: $(INSTALLED) $(SDK_INSTALLED)
+install: $(INSTALLED) $(SDK_INSTALLED) $(EP_SDK_INSTALLED)
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +24,14 @@ $(SDK_INSTALLED): $(SDK_DIR)/package.json $(SDK_DIR)/package-lock.json
 		cd $(SDK_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
 	else \
 		echo "warning: npm not found; the npm SDK tests will be skipped" >&2; \
+	fi
+
+# The official Elastic Path SDK (@elasticpath/js-sdk) for its client tests; the same rule.
+$(EP_SDK_INSTALLED): $(EP_SDK_DIR)/package.json $(EP_SDK_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(EP_SDK_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "warning: npm not found; the Elastic Path SDK tests will be skipped" >&2; \
 	fi
 
 run: $(INSTALLED)
@@ -40,4 +50,4 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix src tests
 
 clean:
-	rm -rf $(VENV) $(SDK_DIR)/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(SDK_DIR)/node_modules $(EP_SDK_DIR)/node_modules .mypy_cache .ruff_cache .pytest_cache
