@@ -15,7 +15,7 @@ from ordergate.domain.order import Order
 from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
 from ordergate.store import Store
 from ordergate.store.base import order_row
-from ordergate.store.history import OrderWork
+from ordergate.store.history import KEY_REUSED, OrderWork
 
 DUPLICATE_WINDOW_MS = 10_000
 ORDER_NOT_FOUND = "Order not found"
@@ -65,7 +65,7 @@ class OrderLifecycle:
     ) -> tuple[Transaction, bool]:
         first_hash, _, transaction_id = stored
         if first_hash != request_hash:
-            raise Conflict("Idempotency-Key was already used with a different request")
+            raise Conflict(KEY_REUSED)
         for transaction in await work.transactions():
             if transaction.id == transaction_id:
                 return transaction, False

@@ -79,6 +79,11 @@ def _status_event(order: Order, before: OrderStatus, now: int) -> list[OrderEven
     return [_event(order, EventType.STATUS, text, now, previous=before.value, status=order.status.value)]
 
 
+def _fulfilled_text(lines: Sequence[FulfilledLine], order: Order) -> str:
+    shipped = sum(line.quantity for line in lines)
+    return f"Fulfilled {shipped} item{'s' if shipped != 1 else ''}; order is {order.fulfillment_status.value}"
+
+
 def balance_due(order: Order) -> int:
     return max(order.total - order.amount_paid, 0)
 
@@ -88,7 +93,9 @@ def record_payment(order: Order, command: PaymentCommand, now: int) -> tuple[Tra
     if order.status is OrderStatus.CANCELLED:
         raise Conflict("Cannot record a payment for a cancelled order")
     due = balance_due(order)
-    if due == 0 or order.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
+    if order.payment_status is PaymentStatus.REFUNDED:
+        raise Conflict("Cannot record a payment for a refunded order")
+    if due == 0 or order.payment_status is PaymentStatus.PAID:
         raise Conflict("Order is already paid")
     amount = due if command.amount is None else command.amount
     if amount <= 0:
@@ -141,6 +148,8 @@ def create_fulfillment(
     """Ship some of the order's items (in place); quantities never exceed what is left to ship."""
     if order.status is OrderStatus.CANCELLED:
         raise Conflict("Cannot fulfil a cancelled order")
+    if not command.lines or any(quantity < 1 for _, quantity in command.lines):
+        raise Invalid(["every fulfilled line needs a quantity of at least 1"])
     wanted: dict[str, int] = {}
     for price_id, quantity in command.lines:
         wanted[price_id] = wanted.get(price_id, 0) + quantity
@@ -179,8 +188,7 @@ def create_fulfillment(
         created_at=now,
         updated_at=now,
     )
-    shipped = sum(line.quantity for line in lines)
-    text = f"Fulfilled {shipped} item{'s' if shipped != 1 else ''}; order is {order.fulfillment_status.value}"
+    text = _fulfilled_text(lines, order)
     numbers = [t.number for t in command.trackings if t.number]
     if numbers:
         text += f" (tracking {', '.join(numbers)})"
@@ -201,22 +209,21 @@ def refund(
     if wanted > refundable:
         limit = money(refundable, order.currency)
         raise Conflict(f"Refund of {money(wanted, order.currency)} exceeds the refundable {limit}")
-    changed: list[Transaction] = []
+    shares: list[tuple[Transaction, int]] = []
     left = wanted
     for transaction in sorted(transactions, key=lambda t: (t.created_at, t.id), reverse=True):
-        if left == 0:
-            break
         take = min(left, transaction.refundable)
-        if take <= 0:
-            continue
+        if take > 0:
+            shares.append((transaction, take))
+            left -= take
+    if left:
+        raise Conflict("The order's transactions do not cover its paid amount; refund refused")
+    for transaction, take in shares:  # only now that the whole refund is known to fit
         transaction.amount_refunded += take
         transaction.updated_at = now
         if transaction.amount_refunded >= transaction.amount:
             transaction.status = TransactionStatus.REFUNDED
-        changed.append(transaction)
-        left -= take
-    if left:
-        raise Conflict("The order's transactions do not cover its paid amount; refund refused")
+    changed = [transaction for transaction, _ in shares]
     order.amount_refunded += wanted
     order.updated_at = now
     kind = "Full refund" if order.payment_status is PaymentStatus.REFUNDED else "Partial refund"
@@ -341,8 +348,7 @@ def opening_records(order: Order) -> tuple[list[Transaction], list[Fulfillment],
                 location_id=order.location_id,
                 order_id=order.id,
                 type=EventType.FULFILLMENT,
-                text=f"Fulfilled {sum(line.quantity for line in lines)} items; order is "
-                f"{order.fulfillment_status.value}",
+                text=_fulfilled_text(lines, order),
                 created_at=order.updated_at,
                 data={"fulfillmentId": fulfillment.id},
             )

@@ -126,7 +126,12 @@ def fulfillment_json(fulfillment: Fulfillment, currency: str) -> dict[str, Any]:
             {
                 "_id": line.item_id,
                 "name": line.name,
-                "product": product_json(line.product, location_id),
+                "product": {
+                    **product_json(line.product, location_id),
+                    # required by DefaultProductResponseDto; ordergate keeps no product dates of its own
+                    "createdAt": iso_ms(fulfillment.created_at),
+                    "updatedAt": iso_ms(fulfillment.updated_at),
+                },
                 "price": price_json(line.price, line.product.id, currency, location_id),
                 "qty": line.quantity,
             }

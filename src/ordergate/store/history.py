@@ -8,12 +8,14 @@ from typing import Any
 
 import msgspec
 
+from ordergate.domain.errors import Conflict
 from ordergate.domain.lifecycle import opening_records
 from ordergate.domain.order import Order
 from ordergate.domain.query import TransactionQuery
 from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
 
 _encode = msgspec.json.Encoder().encode
+KEY_REUSED = "Idempotency-Key was already used with a different request"
 decode_transaction = msgspec.json.Decoder(Transaction).decode
 decode_fulfillment = msgspec.json.Decoder(Fulfillment).decode
 decode_event = msgspec.json.Decoder(OrderEvent).decode
@@ -188,8 +190,12 @@ class OrderWork:
         return (rows[0][0], int(rows[0][1]), rows[0][2]) if rows else None
 
     async def remember_response(self, key: str, request_hash: str, status: int, body: str, now: int) -> None:
-        await self._tx.execute(
+        """Keep the outcome under `key`. Keys belong to the location and locks to orders, so a request for
+        another order may have taken the key meanwhile: then this one is refused (and rolled back)."""
+        stored = await self._tx.fetch(
             "INSERT INTO idempotency_keys (location_id, key, request_hash, status, response, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING key",
             (self.location_id, key, request_hash, status, body, now),
         )
+        if not stored:
+            raise Conflict(KEY_REUSED)
