@@ -261,29 +261,44 @@ def _derived_id(order: Order, kind: str) -> str:
     return order.id[:8] + f"{_OPENING_RANK.get(kind, 0):x}" + tail[1:]
 
 
+def _opening_event(order: Order, kind: EventType, text: str, at: int, **data: Any) -> OrderEvent:
+    return OrderEvent(
+        id=_derived_id(order, f"event:{_OPENING_EVENT_NAMES[kind]}"),
+        location_id=order.location_id,
+        order_id=order.id,
+        type=kind,
+        text=text,
+        created_at=at,
+        data=data,
+    )
+
+
+_OPENING_EVENT_NAMES = {
+    EventType.CREATED: "created",
+    EventType.PAYMENT: "payment",
+    EventType.REFUND: "refund",
+    EventType.FULFILLMENT: "fulfillment",
+}
+
+
 def opening_records(order: Order) -> tuple[list[Transaction], list[Fulfillment], list[OrderEvent]]:
     """The history an order arrives with (created, seeded or imported in some state): a transaction for
     what it has been paid (and refunded), a fulfillment for what has shipped, and their timeline events.
     Deterministic: the same order always yields the same records."""
-    when = order.created_at
+    currency = order.currency
     events = [
-        OrderEvent(
-            id=_derived_id(order, "event:created"),
-            location_id=order.location_id,
-            order_id=order.id,
-            type=EventType.CREATED,
-            text=f"Order created for {money(order.total, order.currency)}",
-            created_at=when,
+        _opening_event(
+            order, EventType.CREATED, f"Order created for {money(order.total, currency)}", order.created_at
         )
     ]
     transactions: list[Transaction] = []
     if order.amount_paid > 0:
-        paid_at = order.fully_paid_at or when
+        paid_at = order.fully_paid_at or order.created_at
         transaction = Transaction(
             id=_derived_id(order, "transaction"),
             location_id=order.location_id,
             order_id=order.id,
-            currency=order.currency,
+            currency=currency,
             amount=order.amount_paid,
             amount_refunded=order.amount_refunded,
             status=TransactionStatus.REFUNDED
@@ -299,28 +314,21 @@ def opening_records(order: Order) -> tuple[list[Transaction], list[Fulfillment],
             created_by=order.created_by,
         )
         transactions.append(transaction)
+        text = f"Payment of {money(order.amount_paid, currency)} recorded (card)"
         events.append(
-            OrderEvent(
-                id=_derived_id(order, "event:payment"),
-                location_id=order.location_id,
-                order_id=order.id,
-                type=EventType.PAYMENT,
-                text=f"Payment of {money(order.amount_paid, order.currency)} recorded (card)",
-                created_at=paid_at,
-                data={"transactionId": transaction.id, "amount": order.amount_paid},
+            _opening_event(
+                order,
+                EventType.PAYMENT,
+                text,
+                paid_at,
+                transactionId=transaction.id,
+                amount=order.amount_paid,
             )
         )
         if order.amount_refunded:
+            text = f"Refund of {money(order.amount_refunded, currency)}"
             events.append(
-                OrderEvent(
-                    id=_derived_id(order, "event:refund"),
-                    location_id=order.location_id,
-                    order_id=order.id,
-                    type=EventType.REFUND,
-                    text=f"Refund of {money(order.amount_refunded, order.currency)}",
-                    created_at=order.updated_at,
-                    data={"amount": order.amount_refunded},
-                )
+                _opening_event(order, EventType.REFUND, text, order.updated_at, amount=order.amount_refunded)
             )
     fulfillments: list[Fulfillment] = []
     lines = [
@@ -342,15 +350,8 @@ def opening_records(order: Order) -> tuple[list[Transaction], list[Fulfillment],
             updated_at=order.updated_at,
         )
         fulfillments.append(fulfillment)
+        text = _fulfilled_text(lines, order)
         events.append(
-            OrderEvent(
-                id=_derived_id(order, "event:fulfillment"),
-                location_id=order.location_id,
-                order_id=order.id,
-                type=EventType.FULFILLMENT,
-                text=_fulfilled_text(lines, order),
-                created_at=order.updated_at,
-                data={"fulfillmentId": fulfillment.id},
-            )
+            _opening_event(order, EventType.FULFILLMENT, text, order.updated_at, fulfillmentId=fulfillment.id)
         )
     return transactions, fulfillments, events
