@@ -11,10 +11,11 @@ from typing import Any
 import asyncpg
 
 from ordergate.domain.errors import Conflict
-from ordergate.store.base import Row, Store
+from ordergate.store.base import Row, Store, Tx
 from ordergate.store.url import DatabaseUrl
 
 _MARK = re.compile(r"\?")
+COPY_THRESHOLD = 64  # rows; below this an INSERT's prepared statement is cheaper than COPY's set-up
 
 
 @lru_cache(maxsize=1024)
@@ -36,6 +37,11 @@ class _PostgresTx:
 
     async def fetch(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
         return list(await self._conn.fetch(numbered(sql), *args))
+
+    async def copy(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._conn.copy_records_to_table(
+            table, records=rows, columns=[name.strip() for name in columns.split(",")]
+        )
 
 
 class PostgresStore(Store):
@@ -61,6 +67,16 @@ class PostgresStore(Store):
                     yield _PostgresTx(conn)
             except asyncpg.IntegrityConstraintViolationError as exc:
                 raise Conflict(str(exc)) from exc
+
+    async def _bulk_insert(self, tx: Tx, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Many rows go in by `COPY ... FROM STDIN (FORMAT binary)`: one round trip and no per-row statement.
+        Inside the caller's transaction all the same, so a duplicate key (UniqueViolationError) still undoes
+        everything and surfaces as `Conflict`; a handful of rows take the ordinary INSERT."""
+        if len(rows) < COPY_THRESHOLD:
+            await super()._bulk_insert(tx, table, columns, rows)
+            return
+        assert isinstance(tx, _PostgresTx)
+        await tx.copy(table, columns, rows)
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[_PostgresTx]:
