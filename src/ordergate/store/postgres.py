@@ -16,6 +16,10 @@ from ordergate.store.url import DatabaseUrl
 
 _MARK = re.compile(r"\?")
 COPY_THRESHOLD = 64  # rows; below this an INSERT's prepared statement is cheaper than COPY's set-up
+# Large values written (the JSON of an order, a transaction) are compressed with lz4 rather than the default
+# pglz: several times cheaper to write and to read, for about the same size. Values already stored keep
+# their compression, and reads handle both. Startup settings, so that the pool's RESET ALL keeps them.
+SESSION_SETTINGS = {"default_toast_compression": "lz4"}
 
 
 @lru_cache(maxsize=1024)
@@ -53,7 +57,12 @@ class PostgresStore(Store):
 
     @classmethod
     async def open(cls, url: DatabaseUrl, *, min_size: int = 2, max_size: int = 10) -> PostgresStore:
-        pool = await asyncpg.create_pool(url.url, min_size=min_size, max_size=max_size)
+        try:
+            pool = await asyncpg.create_pool(
+                url.url, min_size=min_size, max_size=max_size, server_settings=SESSION_SETTINGS
+            )
+        except (asyncpg.InvalidParameterValueError, asyncpg.UndefinedObjectError):  # no lz4; before 14
+            pool = await asyncpg.create_pool(url.url, min_size=min_size, max_size=max_size)
         return cls(pool)
 
     async def fetch(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
