@@ -27,6 +27,7 @@ from ordergate.store import Store
 
 ImportFormat = Literal["canonical", "highlevel"]
 SEED_BATCH = 5_000
+SEED_IN_FLIGHT = 2
 
 
 class Management:
@@ -140,26 +141,39 @@ class Management:
             made.append((location_id, orders))
         return made
 
-
     async def _insert_in_batches(
         self, orders: Iterator[Order], progress: Callable[[int], None] | None
     ) -> None:
-        """Insert `orders` a batch (one transaction) at a time. The next batch is drawn from the iterator in
-        a worker thread while the current one is written, so generating orders overlaps with the database's
-        work (PostgreSQL's process; SQLite's step, which runs without the GIL)."""
+        """Insert `orders` a batch (one transaction) at a time, keeping the database busy: the next batch is
+        drawn from the iterator in a worker thread, and up to `SEED_IN_FLIGHT` batches are being written at
+        once (on PostgreSQL by as many server processes; SQLite's single writer takes them in turn)."""
 
         def take() -> list[Order]:
             return list(islice(orders, SEED_BATCH))
 
-        upcoming = asyncio.ensure_future(asyncio.to_thread(take))
+        writing: set[asyncio.Task[int]] = set()
+
+        async def settle(keep: int) -> None:
+            nonlocal writing
+            while len(writing) > keep:
+                done, writing = await asyncio.wait(writing, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    count = task.result()
+                    if progress is not None:
+                        progress(count)
+
+        async def write(batch: list[Order]) -> int:
+            await self.store.insert_orders(batch)
+            return len(batch)
+
         try:
-            while batch := await upcoming:
-                upcoming = asyncio.ensure_future(asyncio.to_thread(take))
-                await self.store.insert_orders(batch)
-                if progress is not None:
-                    progress(len(batch))
+            while batch := await asyncio.to_thread(take):
+                await settle(SEED_IN_FLIGHT - 1)
+                writing.add(asyncio.create_task(write(batch)))
+            await settle(0)
         finally:
-            upcoming.cancel()
+            for task in writing:
+                task.cancel()
 
 
 def _scopes(names: Sequence[str]) -> tuple[Scope, ...]:
