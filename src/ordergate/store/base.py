@@ -15,12 +15,12 @@ from typing import Any, Protocol
 import msgspec
 
 from ordergate.domain.access import Location, Scope, TokenRecord
-from ordergate.domain.oauth import AccessToken, ApiClient, GrantType
 from ordergate.domain.order import Order
 from ordergate.domain.order_filter import FilteredOrderQuery
 from ordergate.domain.query import OrderQuery, TransactionQuery
 from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
 from ordergate.store import order_filter
+from ordergate.store.clients import ApiClientRecords
 from ordergate.store.history import (
     EVENT_COLUMNS,
     FULFILLMENT_COLUMNS,
@@ -62,9 +62,6 @@ _ORDER_COLUMNS = (
 )
 _PRODUCT_COLUMNS = "location_id, product_id, order_id, sku"
 _TOKEN_COLUMNS = "id, location_id, scopes, token_hash, created_at, revoked_at, label"  # noqa: S105
-_CLIENT_COLUMNS = "client_id, location_id, secret_hash, created_at, revoked_at"
-_ACCESS_TOKEN_COLUMNS = "token_hash, location_id, client_id, grant_type, created_at, expires_at"  # noqa: S105
-_TOKEN_COLUMNS_OF_T = ", ".join(f"t.{name.strip()}" for name in _ACCESS_TOKEN_COLUMNS.split(","))
 
 
 def _lower(text: str | None) -> str | None:
@@ -157,7 +154,7 @@ def token_from_row(row: Row) -> TokenRecord:
     )
 
 
-class Store(ABC):
+class Store(ApiClientRecords, ABC):
     """Everything ordergate keeps. Subclasses supply the driver; the SQL lives here."""
 
     kind: str
@@ -366,69 +363,3 @@ class Store(ABC):
             )
             total = await reader.fetch(f"SELECT count(*) FROM orders WHERE {where}", args)
         return [_decode_order(r[0]) for r in rows], int(total[0][0])
-
-    # --- API clients and their access tokens (Elastic Path's /oauth/access_token) -------------------
-
-    async def create_api_client(self, client: ApiClient) -> None:
-        async with self.transaction() as tx:
-            await tx.execute(
-                f"INSERT INTO api_clients ({_CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
-                (
-                    client.client_id,
-                    client.location_id,
-                    client.secret_hash,
-                    client.created_at,
-                    client.revoked_at,
-                ),
-            )
-
-    async def get_api_client(self, client_id: str) -> ApiClient | None:
-        """The client with this public id (a global lookup, as for tokens)."""
-        rows = await self.fetch(
-            f"SELECT {_CLIENT_COLUMNS} FROM api_clients WHERE client_id = ?", (client_id,)
-        )
-        if not rows:
-            return None
-        row = rows[0]
-        return ApiClient(
-            client_id=row[0], location_id=row[1], secret_hash=row[2], created_at=row[3], revoked_at=row[4]
-        )
-
-    async def save_access_token(self, token: AccessToken) -> None:
-        """Store a new token, and forget the location's tokens that expired a day or more ago."""
-        async with self.transaction() as tx:
-            await tx.execute(
-                "DELETE FROM access_tokens WHERE location_id = ? AND expires_at < ?",
-                (token.location_id, token.created_at - 86_400_000),
-            )
-            await tx.execute(
-                f"INSERT INTO access_tokens ({_ACCESS_TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    token.token_hash,
-                    token.location_id,
-                    token.client_id,
-                    token.grant_type.value,
-                    token.created_at,
-                    token.expires_at,
-                ),
-            )
-
-    async def access_token(self, token_hash: str) -> AccessToken | None:
-        """The token with this digest, if its client is not revoked (expiry is the caller's to check)."""
-        rows = await self.fetch(
-            f"SELECT {_TOKEN_COLUMNS_OF_T} FROM access_tokens t "
-            "JOIN api_clients c ON c.client_id = t.client_id "
-            "WHERE t.token_hash = ? AND c.revoked_at IS NULL",
-            (token_hash,),
-        )
-        if not rows:
-            return None
-        row = rows[0]
-        return AccessToken(
-            token_hash=row[0],
-            location_id=row[1],
-            client_id=row[2],
-            grant_type=GrantType(row[3]),
-            created_at=row[4],
-            expires_at=row[5],
-        )
