@@ -4,10 +4,13 @@ through HighLevel and the admin API, and the other way round."""
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ordergate.elasticpath import ids
 from tests.conftest import Server
@@ -348,3 +351,32 @@ def test_payments_and_refunds_made_through_highlevel_and_admin(store_front: Shop
 def test_an_order_created_by_the_admin_api_is_listed_first(store_front: Shop) -> None:
     _, order_id = make(store_front)
     assert store_front.ok(ORDERS, {"page[limit]": "1"})["data"][0]["id"] == order_id
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+FIELDS = st.sampled_from(
+    ["type", "status", "shipping", "shipping_address", "order_number", "external_ref", "x"]
+)
+
+
+@settings(max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.dictionaries(FIELDS, JSON | st.sampled_from(["order", "cancelled", "fulfilled"]), max_size=4))
+def test_fuzz_put_bodies(store_front: Shop, data: dict[str, Any]) -> None:
+    _, order_id = make(store_front, paid=True)
+    response = store_front.put(order_id, data)
+    assert response.status_code in (200, 400, 422), response.text
+    if response.status_code != 200:
+        error(response, response.status_code)
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.binary(max_size=60) | JSON.map(lambda v: json.dumps(v).encode()))
+def test_fuzz_token_and_anonymize_bodies(store_front: Shop, body: bytes) -> None:
+    token = store_front.http.post("/oauth/access_token", content=body)
+    assert token.status_code in (400, 401), token.text
+    anonymized = store_front.http.post(f"{ORDERS}/anonymize", content=body, headers=store_front.headers)
+    assert anonymized.status_code in (400, 404), anonymized.text

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import string
 import uuid
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ordergate.elasticpath import ids
 from tests.elasticpath.conftest import SEEDED_ORDERS
@@ -308,3 +311,27 @@ def test_unknown_parameters_are_ignored(shop: Shop) -> None:
         shop.ok(ORDERS, raw="colour=red&page[total_method]=exact")["meta"]["results"]["total"]
         == SEEDED_ORDERS
     )
+
+
+# --- fuzzing: whatever arrives, the answer is a 200 or a 400, in Elastic Path's shape ---------------------
+
+FUZZ = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+RAW_CHARS = string.ascii_letters + string.digits + "%&=+,;[]._-~!$'()*:@/?\"\\|# "
+KEYS = st.sampled_from(["filter", "sort", "page[limit]", "page[offset]", "include", "x"])
+
+
+@FUZZ
+@given(raw=st.text(alphabet=RAW_CHARS, max_size=80))
+def test_fuzz_raw_query(shop: Shop, raw: str) -> None:
+    response = shop.get(ORDERS, raw=quote(raw, safe=RAW_CHARS.replace("#", "").replace(" ", "")))
+    assert response.status_code in (200, 400), response.text
+    assert set(response.json()) in ({"data", "links", "meta"}, {"errors"})
+
+
+@FUZZ
+@given(pairs=st.lists(st.tuples(KEYS, st.text(max_size=40)), max_size=4))
+def test_fuzz_decoded_parameters(shop: Shop, pairs: list[tuple[str, str]]) -> None:
+    response = shop.get(ORDERS, raw=urlencode(pairs, quote_via=quote))
+    assert response.status_code in (200, 400), response.text
+    if response.status_code == 400:
+        error(response, 400)
