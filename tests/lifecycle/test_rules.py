@@ -466,10 +466,10 @@ def test_a_refused_refund_leaves_the_transactions_untouched() -> None:
     order = make_order(amount_paid=10_000)
     (transaction,), _, _ = rules.opening_records(order)
     short = msgspec.structs.replace(transaction, amount=4_000)  # covers less than the order says was paid
-    before = snapshot(short)
+    before = msgspec.json.encode(short)
     with refused(Conflict, "The order's transactions do not cover its paid amount; refund refused"):
         rules.refund(order, [short], 5_000, NOW)
-    assert snapshot(short) == before
+    assert msgspec.json.encode(short) == before
     assert order.amount_refunded == 0
 
 
