@@ -13,6 +13,7 @@ from typing import Any
 
 from ordergate.admin.endpoints import AdminApi
 from ordergate.auth import TokenAuthority
+from ordergate.elasticpath import errors as ep_errors
 from ordergate.elasticpath.endpoints import ElasticPathApi
 from ordergate.highlevel import errors as hl_errors
 from ordergate.highlevel.endpoints import HighLevelApi
@@ -74,7 +75,7 @@ class OrdergateApp:
         path: str = scope["path"]
         found = self.router.match(method, path)
         if found is None:
-            response = hl_errors.route_not_found(method, _original_url(scope))
+            response = _route_not_found(method, path, scope)
         else:
             handler, params = found
             try:
@@ -103,6 +104,14 @@ class OrdergateApp:
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _route_not_found(method: str, path: str, scope: Scope) -> Response:
+    """Each dialect's own answer for a route it does not have: Elastic Path's envelope under its prefixes,
+    NestJS's `Cannot GET /path` (HighLevel) everywhere else."""
+    if path.startswith(("/v2/", "/oauth/")) or path == "/v2":
+        return ep_errors.not_found(f"No route for {method} {path}").response
+    return hl_errors.route_not_found(method, _original_url(scope))
 
 
 def _original_url(scope: Scope) -> str:

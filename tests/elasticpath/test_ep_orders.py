@@ -335,3 +335,12 @@ def test_fuzz_decoded_parameters(shop: Shop, pairs: list[tuple[str, str]]) -> No
     assert response.status_code in (200, 400), response.text
     if response.status_code == 400:
         error(response, 400)
+
+
+@pytest.mark.parametrize("path", ["/v2/carts", "/v2/orders/x/y/z", "/oauth/revoke", "/v2"])
+def test_an_unknown_elastic_path_route_answers_in_elastic_paths_envelope(shop: Shop, path: str) -> None:
+    response = shop.http.get(path, headers=shop.headers)
+    assert response.status_code == 404
+    assert response.json() == {
+        "errors": [{"status": 404, "title": "Not Found", "detail": f"No route for GET {path}"}]
+    }
