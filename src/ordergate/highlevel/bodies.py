@@ -186,7 +186,7 @@ def fulfillment_body(body: dict[str, Any]) -> tuple[str | None, FulfillmentComma
     for line in items:
         price_id = line.string("priceId", required=True)
         quantity = line.number("qty")
-        if quantity is None and "qty" not in line.body:
+        if quantity is None and line.body.get("qty") is None:
             reader.problems.append(
                 f"{line.prefix}qty must be a number conforming to the specified constraints"
             )

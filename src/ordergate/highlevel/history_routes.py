@@ -36,8 +36,8 @@ MAX_BODY = 256 * 1024
 MAX_IDEMPOTENCY_KEY = 255
 
 
-def _foreign(alt_id: str | None, token: TokenRecord) -> None:
-    if alt_id is not None and alt_id != token.location_id:
+def _foreign(alt_id: object, token: TokenRecord) -> None:
+    if isinstance(alt_id, str) and alt_id and alt_id != token.location_id:
         raise errors.unauthorized(errors.FOREIGN_LOCATION)
 
 
@@ -81,8 +81,8 @@ class HistoryRoutes:
         body = await self._body(request)
         if order_id_problems(order_id):
             raise errors.unprocessable(order_id_problems(order_id))
-        alt_id, command, amount = payment_body(body)
-        _foreign(alt_id, token)
+        _foreign(body.get("altId"), token)  # the guard's check comes before the body's validation
+        _, command, amount = payment_body(body)
         key = request.header(b"idempotency-key")
         if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
             raise errors.unprocessable([f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters"])
@@ -108,8 +108,8 @@ class HistoryRoutes:
         body = await self._body(request)
         if order_id_problems(order_id):
             raise errors.unprocessable(order_id_problems(order_id))
-        alt_id, command = fulfillment_body(body)
-        _foreign(alt_id, token)
+        _foreign(body.get("altId"), token)
+        _, command = fulfillment_body(body)
         order = await self._order(token, order_id)
         try:
             fulfillment = await self._lifecycle.create_fulfillment(token.location_id, order.id, command)
@@ -138,7 +138,7 @@ class HistoryRoutes:
         """`GET /payments/orders/{orderId}/notes`: the order's timeline, oldest first."""
         order = await self._order(token, await self._read_order_query(request, reader))
         events = await self._store.order_events(token.location_id, order.id)
-        return json_response(200, {"status": True, "data": [note_json(e) for e in events]})
+        return json_response(200, {"status": True, "data": [note_json(e, order.currency) for e in events]})
 
     async def list_transactions(self, request: Request, token: TokenRecord, reader: QueryReader) -> Response:
         """`GET /payments/transactions`."""

@@ -118,6 +118,11 @@ class QueryReader:
         )
 
 
+def _lower(value: str | None) -> str | None:
+    """Ids are stored lowercase; an ObjectId's hex means the same in either case."""
+    return value.lower() if value is not None else None
+
+
 def _search(reader: QueryReader) -> str | None:
     """`search`, trimmed and lowercased for a case-insensitive substring match; None when blank."""
     search = reader.string("search")
@@ -207,7 +212,7 @@ def list_transactions_query(reader: QueryReader, location_id: str) -> Transactio
         source_sub_type=reader.string("entitySourceSubType"),
         search=search,
         subscription_id=reader.string("subscriptionId"),
-        order_id=reader.string("entityId"),
+        order_id=_lower(reader.string("entityId")),
         contact_id=reader.string("contactId"),
         limit=reader.integer("limit", default=10, minimum=1, maximum=MAX_LIMIT),
         offset=reader.integer("offset", default=0, minimum=0, maximum=MAX_OFFSET),

@@ -142,8 +142,9 @@ def fulfillment_json(fulfillment: Fulfillment, currency: str) -> dict[str, Any]:
     }
 
 
-def note_json(event: OrderEvent) -> dict[str, Any]:
-    """One entry of the order's timeline."""
+def note_json(event: OrderEvent, currency: str) -> dict[str, Any]:
+    """One entry of the order's timeline; an `amount` in its `meta` is in major units, like every
+    HighLevel amount (the event keeps minor units)."""
     body: dict[str, Any] = {
         "_id": event.id,
         "altId": event.location_id,
@@ -155,7 +156,10 @@ def note_json(event: OrderEvent) -> dict[str, Any]:
         "updatedAt": iso_ms(event.created_at),
     }
     if event.data:
-        body["meta"] = event.data
+        meta = dict(event.data)
+        if isinstance(meta.get("amount"), int):
+            meta["amount"] = to_major(meta["amount"], currency)
+        body["meta"] = meta
     if event.created_by is not None:
         body["createdBy"] = event.created_by
     return body
