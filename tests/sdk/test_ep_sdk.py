@@ -11,10 +11,7 @@ skipped, or fail under ORDERGATE_TEST_STRICT=1.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,30 +19,9 @@ import httpx
 import pytest
 
 from ordergate.elasticpath import ids
-from tests.conftest import STRICT, Server
+from tests.conftest import Server
 from tests.elasticpath.ep_support import ORDERS, Shop
-
-EP_DIR = Path(__file__).resolve().parent / "ep"
-CLIENT = EP_DIR / "client.js"
-SDK_PACKAGE = EP_DIR / "node_modules" / "@elasticpath" / "js-sdk" / "package.json"
-SDK_VERSION = "35.0.0"
-
-
-def _node() -> str:
-    node = shutil.which("node")
-    problem = None
-    if node is None:
-        problem = "node is not installed (Node.js >= 18 is needed)"
-    elif not SDK_PACKAGE.exists():
-        problem = (
-            f"{EP_DIR / 'node_modules'} has no @elasticpath/js-sdk (run `make install`, or `npm ci` there)"
-        )
-    if problem is not None:
-        if STRICT:
-            pytest.fail(f"Elastic Path SDK tests cannot run under ORDERGATE_TEST_STRICT=1: {problem}")
-        pytest.skip(f"Elastic Path SDK tests skipped: {problem}")
-    assert node is not None
-    return node
+from tests.sdk.sdk_support import EP, MISSING_ID
 
 
 @dataclass
@@ -61,19 +37,7 @@ class Sdk:
             "client_secret": self.shop.secret if secret else None,
             "calls": calls,
         }
-        done = subprocess.run(
-            [self.node, str(CLIENT)],
-            input=json.dumps(job),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=EP_DIR,
-            check=False,
-        )
-        assert done.returncode == 0, f"client.js failed ({done.returncode}):\n{done.stderr}"
-        results = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-        assert len(results) == len(calls), f"{done.stdout}\n{done.stderr}"
-        return results
+        return EP.run(self.node, job)
 
     def one(self, call: dict[str, Any], **options: Any) -> Any:
         return self.run([call], **options)[0]
@@ -87,13 +51,13 @@ def http(server: Server) -> Any:
 
 @pytest.fixture(scope="module")
 def sdk(server: Server, http: httpx.Client) -> Sdk:
-    node = _node()
+    node = EP.node()
     (location,) = server.seed(1, 45, 9)
     return Sdk(node, server, Shop.open(server, http, location))
 
 
 def test_the_pinned_sdk_is_installed(sdk: Sdk) -> None:
-    assert json.loads(SDK_PACKAGE.read_text())["version"] == SDK_VERSION
+    assert json.loads(EP.package_json.read_text())["version"] == EP.version
 
 
 def _newest_created_first(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -190,7 +154,7 @@ def test_get_by_object_id_too(sdk: Sdk) -> None:
 
 
 def test_unknown_order_rejects_with_the_error_body(sdk: Sdk) -> None:
-    result = sdk.one({"call": "Orders.Get", "id": "0123456789abcdef01234567"})
+    result = sdk.one({"call": "Orders.Get", "id": MISSING_ID})
     assert result == {
         "error": {"errors": [{"status": 404, "title": "Not Found", "detail": "Order not found"}]}
     }

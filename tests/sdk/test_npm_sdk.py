@@ -12,126 +12,94 @@ skipped, or fail under ORDERGATE_TEST_STRICT=1.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import shutil
-import subprocess
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from tests.conftest import STRICT, Server
-
-JS_DIR = Path(__file__).resolve().parent / "js"
-CLIENT = JS_DIR / "client.js"
-SDK_PACKAGE = JS_DIR / "node_modules" / "@gohighlevel" / "api-client" / "package.json"
-SDK_VERSION = "3.1.0"
+from tests.conftest import Server
+from tests.sdk.sdk_support import (
+    ANA,
+    ANA_CONTACT,
+    BOB,
+    BOB_CONTACT,
+    FUNNEL_ID,
+    MISSING_ID,
+    NPM,
+    SENT,
+    STORE_ID,
+    UNKNOWN_TOKEN,
+    NpmSdkWorld,
+    create_orders,
+    item,
+    ms,
+    new_location,
+    order_ids,
+)
 
 NEWEST_FIRST = ("gift", "refund", "retreat", "mug", "book")
 
-ANA = "AnaLimaContact000001"
-BOB = "BobSmithContact00002"
-FUNNEL_ID = "61dd0c7dc077f712a5f787ff"
-STORE_ID = "62aa1b2cc077f712a5f70011"
 PROD_BOOK = "66ee5f60a077f712a5f72001"
 PROD_MUG = "66ee5f60a077f712a5f72002"
 PROD_RETREAT = "66ee5f60a077f712a5f72003"
 PROD_CARD = "66ee5f60a077f712a5f72004"
-MISSING_ORDER = "0123456789abcdef01234567"
-UNKNOWN_TOKEN = "pit-00000000-0000-4000-8000-000000000000"
-
-
-def _node() -> str:
-    """The node binary; skips (or fails under STRICT) when node or the installed SDK is missing."""
-    node = shutil.which("node")
-    problem = None
-    if node is None:
-        problem = "node is not installed (Node.js >= 18 is needed)"
-    elif not SDK_PACKAGE.exists():
-        problem = (
-            f"{JS_DIR / 'node_modules'} has no @gohighlevel/api-client "
-            "(run `make install`, or `npm ci` in tests/sdk/js)"
-        )
-    if problem is not None:
-        if STRICT:
-            pytest.fail(f"npm SDK tests cannot run under ORDERGATE_TEST_STRICT=1: {problem}")
-        pytest.skip(f"npm SDK tests skipped: {problem}")
-    assert node is not None
-    return node
 
 
 @pytest.fixture(scope="module")
 def node() -> str:
-    return _node()
-
-
-def _ms(iso: str) -> int:
-    return int(dt.datetime.fromisoformat(iso).timestamp() * 1000)
-
-
-def _item(name: str, quantity: int, product_id: str, amount: int) -> dict[str, Any]:
-    return {
-        "name": name,
-        "quantity": quantity,
-        "product": {"id": product_id, "name": name},
-        "price": {"id": f"pr{product_id[2:]}", "name": "Standard", "type": "one_time", "amount": amount},
-    }
+    return NPM.node()
 
 
 def _orders() -> dict[str, dict[str, Any]]:
     """Five orders; amounts in minor units (canonical form)."""
-    ana = {"id": ANA, "first_name": "Ana", "last_name": "Lima", "email": "ana@example.com"}
-    bob = {"id": BOB, "first_name": "Bob", "last_name": "Smith", "email": "bob@example.net"}
     return {
         # 19.90 USD, paid
         "book": {
-            "items": [_item("Rock & Roll, Vol. 2", 1, PROD_BOOK, 1990)],
+            "items": [item("Rock & Roll, Vol. 2", 1, PROD_BOOK, 1990)],
             "status": "completed",
-            "contact": ana,
+            "contact": ANA_CONTACT,
             "source": {"type": "funnel", "id": FUNNEL_ID, "sub_type": "two_step_order_form"},
-            "created_at": _ms("2024-01-20T09:00:00+00:00"),
+            "created_at": ms("2024-01-20T09:00:00+00:00"),
             "amount_paid": 1990,
         },
         # 2 x 7.25 = 14.50 EUR, unpaid
         "mug": {
-            "items": [_item("Coffee mug", 2, PROD_MUG, 725)],
+            "items": [item("Coffee mug", 2, PROD_MUG, 725)],
             "currency": "EUR",
             "status": "pending",
-            "contact": bob,
+            "contact": BOB_CONTACT,
             "source": {"type": "website", "id": STORE_ID, "sub_type": "store"},
-            "created_at": _ms("2024-02-02T10:00:00+00:00"),
+            "created_at": ms("2024-02-02T10:00:00+00:00"),
         },
         # 450.00 + 20.00 shipping = 470.00 USD, 100.00 paid
         "retreat": {
-            "items": [_item("Yoga retreat", 1, PROD_RETREAT, 45000)],
+            "items": [item("Yoga retreat", 1, PROD_RETREAT, 45000)],
             "status": "processing",
             "shipping": 2000,
-            "contact": ana,
+            "contact": ANA_CONTACT,
             "source": {"type": "funnel", "id": FUNNEL_ID},
-            "created_at": _ms("2024-02-14T18:45:00+00:00"),
+            "created_at": ms("2024-02-14T18:45:00+00:00"),
             "amount_paid": 10000,
         },
         # 19.90 + 14.50 = 34.40 USD, refunded
         "refund": {
             "items": [
-                _item("Rock & Roll, Vol. 2", 1, PROD_BOOK, 1990),
-                _item("Coffee mug", 2, PROD_MUG, 725),
+                item("Rock & Roll, Vol. 2", 1, PROD_BOOK, 1990),
+                item("Coffee mug", 2, PROD_MUG, 725),
             ],
             "status": "cancelled",
-            "contact": bob,
+            "contact": BOB_CONTACT,
             "source": {"type": "website", "id": STORE_ID},
-            "created_at": _ms("2024-02-29T23:59:00+00:00"),
+            "created_at": ms("2024-02-29T23:59:00+00:00"),
             "amount_paid": 3440,
             "amount_refunded": 3440,
         },
         # 25.00 USD in test mode, paid
         "gift": {
-            "items": [_item("Gift card", 1, PROD_CARD, 2500)],
+            "items": [item("Gift card", 1, PROD_CARD, 2500)],
             "status": "completed",
             "source": {"type": "payment_link", "id": STORE_ID},
-            "created_at": _ms("2024-03-10T12:00:00+00:00"),
+            "created_at": ms("2024-03-10T12:00:00+00:00"),
             "amount_paid": 2500,
             "live_mode": False,
         },
@@ -139,54 +107,24 @@ def _orders() -> dict[str, dict[str, Any]]:
 
 
 @dataclass
-class World:
-    server: Server
-    node: str
-    location: str
-    foreign_location: str
-    token: str
-    ids: dict[str, str] = field(default_factory=dict)
+class World(NpmSdkWorld):
+    ids: dict[str, str]
 
     def expected(self, *keys: str) -> list[str]:
         return [self.ids[key] for key in NEWEST_FIRST if key in keys]
 
-    def run(
-        self, calls: list[dict[str, Any]], *, token: str | None = None, api_version: str | None = None
-    ) -> list[Any]:
-        """Runs `calls` through the npm SDK; one result per call (data, or {"error": {...}})."""
-        job: dict[str, Any] = {"baseUrl": self.server.base_url, "token": token or self.token, "calls": calls}
-        if api_version is not None:
-            job["apiVersion"] = api_version
-        done = subprocess.run(
-            [self.node, str(CLIENT)],
-            input=json.dumps(job),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=JS_DIR,
-            check=False,
-        )
-        assert done.returncode == 0, f"client.js failed ({done.returncode}):\n{done.stderr}"
-        results = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-        assert len(results) == len(calls), (
-            f"expected {len(calls)} results, got:\n{done.stdout}\n{done.stderr}"
-        )
-        return results
-
 
 @pytest.fixture(scope="module")
 def world(node: str, server: Server) -> World:
-    location = server.new_location("npm SDK")
-    built = World(
+    location, token = new_location(server, "npm SDK", ["payments/orders.readonly"])
+    return World(
         server=server,
         node=node,
         location=location,
         foreign_location=server.new_location("Someone else"),
-        token=server.new_token(location, ["payments/orders.readonly"]),
+        token=token,
+        ids=create_orders(server, location, _orders()),
     )
-    for key, order in _orders().items():
-        built.ids[key] = str(server.create_order(location, order)["id"])
-    return built
 
 
 def _list(world: World, **params: Any) -> dict[str, Any]:
@@ -198,23 +136,15 @@ def _get(world: World, key_or_id: str, **params: Any) -> dict[str, Any]:
     return {"method": "getOrderById", "params": {"orderId": order_id, "altId": world.location, **params}}
 
 
-SENT = {"method": "sentRequests"}
-
-
-def _ids(result: dict[str, Any]) -> list[str]:
-    assert "error" not in result, result
-    return [str(order["_id"]) for order in result["data"]]
-
-
 def test_list_get_and_default_version(world: World) -> None:
     everything, page, order, sent = world.run(
         [_list(world, limit=20, offset=0), _list(world, limit=2, offset=1), _get(world, "retreat"), SENT]
     )
 
     assert everything["totalCount"] == 5
-    assert _ids(everything) == world.expected(*NEWEST_FIRST)
+    assert order_ids(everything) == world.expected(*NEWEST_FIRST)
     assert page["totalCount"] == 5
-    assert _ids(page) == world.expected(*NEWEST_FIRST)[1:3]
+    assert order_ids(page) == world.expected(*NEWEST_FIRST)[1:3]
 
     by_id = {o["_id"]: o for o in everything["data"]}
     mug = by_id[world.ids["mug"]]
@@ -234,7 +164,7 @@ def test_list_get_and_default_version(world: World) -> None:
     assert order["createdAt"] == "2024-02-14T18:45:00.000Z"
 
     assert [request["version"] for request in sent] == ["2023-02-21"] * 3
-    assert {request["sdkVersion"] for request in sent} == {SDK_VERSION}
+    assert {request["sdkVersion"] for request in sent} == {NPM.version}
     assert (
         sent[0]["url"] == f"{world.server.base_url}/payments/orders?altId={world.location}&limit=20&offset=0"
     )
@@ -248,7 +178,7 @@ def test_api_version_2021_07_28(world: World) -> None:
         [_list(world, paymentStatus="paid", limit=20), _get(world, "gift"), SENT], api_version="2021-07-28"
     )
 
-    assert _ids(listed) == world.expected("gift", "book")
+    assert order_ids(listed) == world.expected("gift", "book")
     assert (order["_id"], order["amount"], order["liveMode"]) == (world.ids["gift"], 25, False)
     assert [request["version"] for request in sent] == ["2021-07-28", "2021-07-28"]
 
@@ -281,7 +211,7 @@ def test_list_filters(world: World) -> None:
     results = world.run([_list(world, limit=20, offset=0, **filters) for _, filters, _ in FILTERS])
 
     for (name, _, keys), result in zip(FILTERS, results, strict=True):
-        assert _ids(result) == world.expected(*keys), name
+        assert order_ids(result) == world.expected(*keys), name
         assert result["totalCount"] == len(keys), name
 
 
@@ -293,7 +223,7 @@ def test_query_is_encoded_the_axios_way(world: World) -> None:
 
     assert "search=Rock+%26+Roll,+Vol.+2" in sent[0]["url"]
     assert f"funnelProductIds={PROD_MUG},{PROD_BOOK}" in sent[0]["url"]
-    assert _ids(result) == world.expected("refund", "book")
+    assert order_ids(result) == world.expected("refund", "book")
 
 
 def test_unknown_params_are_dropped_by_the_sdk(world: World) -> None:
@@ -301,11 +231,11 @@ def test_unknown_params_are_dropped_by_the_sdk(world: World) -> None:
     result, sent = world.run([_list(world, altType="location", paymentMode="live"), SENT])
 
     assert "altType" not in sent[0]["url"]
-    assert _ids(result) == world.expected("refund", "retreat", "mug", "book")
+    assert order_ids(result) == world.expected("refund", "retreat", "mug", "book")
 
 
 def test_missing_order_is_not_found_error(world: World) -> None:
-    (missing,) = world.run([_get(world, MISSING_ORDER)])
+    (missing,) = world.run([_get(world, MISSING_ID)])
 
     error = missing["error"]
     assert error["name"] == "GHLNotFoundError"

@@ -13,95 +13,55 @@ skipped, or fail under ORDERGATE_TEST_STRICT=1.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import shutil
-import subprocess
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from tests.conftest import STRICT, Server
+from tests.conftest import Server
+from tests.sdk.sdk_support import (
+    ALL_SCOPES,
+    ANA,
+    ANA_CONTACT,
+    BOB,
+    BOB_CONTACT,
+    FUNNEL_ID,
+    MISSING_ID,
+    NO_COLLECT_SCOPES,
+    NPM,
+    SENT,
+    STORE_ID,
+    NpmSdkWorld,
+    create_orders,
+    error_of,
+    item,
+    label,
+    ms,
+    new_location,
+    ok,
+    price_id,
+    states,
+)
 
-JS_DIR = Path(__file__).resolve().parent / "js"
-CLIENT = JS_DIR / "client.js"
-SDK_PACKAGE = JS_DIR / "node_modules" / "@gohighlevel" / "api-client" / "package.json"
-SDK_VERSION = "3.1.0"
 DEFAULT_VERSION = "2023-02-21"
-
-ALL_SCOPES = [
-    "payments/orders.readonly",
-    "payments/orders.write",
-    "payments/orders.collectPayment",
-    "payments/transactions.readonly",
-]
-
-ANA = "AnaLimaContact000001"
-BOB = "BobSmithContact00002"
-STORE_ID = "62aa1b2cc077f712a5f70011"
-FUNNEL_ID = "61dd0c7dc077f712a5f787ff"
 LINK_ID = "62aa1b2cc077f712a5f70012"
 PROD_BIKE = "68aa7b82c077f712a5f74001"
 PROD_HELMET = "68aa7b82c077f712a5f74002"
 PROD_BOOK = "68aa7b82c077f712a5f74003"
 PROD_MUG = "68aa7b82c077f712a5f74004"
 PROD_CARD = "68aa7b82c077f712a5f74005"
-MISSING_ID = "0123456789abcdef01234567"
 WIRE_NOTES = "Wire received from Rock & Roll, Inc"
-SENT = {"method": "sentRequests"}
-
-
-def _node() -> str:
-    """The node binary; skips (or fails under STRICT) when node or the installed SDK is missing."""
-    node = shutil.which("node")
-    problem = None
-    if node is None:
-        problem = "node is not installed (Node.js >= 18 is needed)"
-    elif not SDK_PACKAGE.exists():
-        problem = (
-            f"{JS_DIR / 'node_modules'} has no @gohighlevel/api-client "
-            "(run `make install`, or `npm ci` in tests/sdk/js)"
-        )
-    if problem is not None:
-        if STRICT:
-            pytest.fail(f"npm SDK tests cannot run under ORDERGATE_TEST_STRICT=1: {problem}")
-        pytest.skip(f"npm SDK tests skipped: {problem}")
-    assert node is not None
-    return node
 
 
 @pytest.fixture(scope="module")
 def node() -> str:
-    return _node()
-
-
-def _ms(iso: str) -> int:
-    return int(dt.datetime.fromisoformat(iso).timestamp() * 1000)
-
-
-def _price_id(product_id: str) -> str:
-    return f"pr{product_id[2:]}"
-
-
-def _item(name: str, quantity: int, product_id: str, amount: int) -> dict[str, Any]:
-    return {
-        "name": name,
-        "quantity": quantity,
-        "product": {"id": product_id, "name": name},
-        "price": {"id": _price_id(product_id), "name": "Standard", "type": "one_time", "amount": amount},
-    }
-
-
-ANA_CONTACT = {"id": ANA, "first_name": "Ana", "last_name": "Lima", "email": "ana@example.com"}
-BOB_CONTACT = {"id": BOB, "first_name": "Bob", "last_name": "Smith", "email": "bob@example.net"}
+    return NPM.node()
 
 
 def _bike_order() -> dict[str, Any]:
     """1 x 400.00 bike + 2 x 45.00 helmets + 10.00 shipping = 500.00 EUR, unpaid, nothing shipped."""
     return {
-        "items": [_item("City bike", 1, PROD_BIKE, 40000), _item("Helmet", 2, PROD_HELMET, 4500)],
+        "items": [item("City bike", 1, PROD_BIKE, 40000), item("Helmet", 2, PROD_HELMET, 4500)],
         "currency": "EUR",
         "status": "pending",
         "shipping": 1000,
@@ -115,70 +75,43 @@ def _ledger_orders() -> dict[str, dict[str, Any]]:
     return {
         # 19.90 USD, paid on 20 Jan 2024
         "book": {
-            "items": [_item("Rock & Roll, Vol. 2", 1, PROD_BOOK, 1990)],
+            "items": [item("Rock & Roll, Vol. 2", 1, PROD_BOOK, 1990)],
             "status": "completed",
             "contact": ANA_CONTACT,
             "source": {"type": "funnel", "id": FUNNEL_ID, "sub_type": "two_step_order_form"},
-            "created_at": _ms("2024-01-20T09:00:00+00:00"),
+            "created_at": ms("2024-01-20T09:00:00+00:00"),
             "amount_paid": 1990,
         },
         # 25.00 USD gift card, paid on 10 Mar 2024 in test mode, no contact
         "gift": {
-            "items": [_item("Gift card", 1, PROD_CARD, 2500)],
+            "items": [item("Gift card", 1, PROD_CARD, 2500)],
             "status": "completed",
             "source": {"type": "payment_link", "id": LINK_ID},
-            "created_at": _ms("2024-03-10T12:00:00+00:00"),
+            "created_at": ms("2024-03-10T12:00:00+00:00"),
             "amount_paid": 2500,
             "live_mode": False,
         },
         # 2 x 7.25 = 14.50 USD, unpaid: the fixture pays it through the SDK (10.00 wire, then 4.50 card)
         "mugs": {
-            "items": [_item("Coffee mug", 2, PROD_MUG, 725)],
+            "items": [item("Coffee mug", 2, PROD_MUG, 725)],
             "status": "pending",
             "contact": BOB_CONTACT,
             "source": {"type": "website", "id": STORE_ID, "sub_type": "store"},
-            "created_at": _ms("2024-02-02T10:00:00+00:00"),
+            "created_at": ms("2024-02-02T10:00:00+00:00"),
         },
     }
 
 
 @dataclass
-class World:
-    server: Server
-    node: str
-    location: str
-    foreign_location: str
-    token: str
+class World(NpmSdkWorld):
     no_collect_token: str  # everything but payments/orders.collectPayment
     ledger_location: str
     ledger_token: str
-    ledger: dict[str, str] = field(default_factory=dict)  # key -> order id
+    ledger: dict[str, str]  # key -> order id
 
     def new_order(self, **changes: Any) -> str:
         """A fresh 500.00 EUR bike order in `location`, so that no test sees another's changes."""
         return str(self.server.create_order(self.location, {**_bike_order(), **changes})["id"])
-
-    def body(self, **fields: Any) -> dict[str, Any]:
-        return {"altId": self.location, "altType": "location", **fields}
-
-    def run(self, calls: list[dict[str, Any]], *, token: str | None = None) -> list[Any]:
-        """Runs `calls` through the npm SDK; one result per call (data, or {"error": {...}})."""
-        job = {"baseUrl": self.server.base_url, "token": token or self.token, "calls": calls}
-        done = subprocess.run(
-            [self.node, str(CLIENT)],
-            input=json.dumps(job),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=JS_DIR,
-            check=False,
-        )
-        assert done.returncode == 0, f"client.js failed ({done.returncode}):\n{done.stderr}"
-        results = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-        assert len(results) == len(calls), (
-            f"expected {len(calls)} results, got:\n{done.stdout}\n{done.stderr}"
-        )
-        return results
 
 
 def _pay(order_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -209,36 +142,23 @@ def _get(world: World, order_id: str) -> dict[str, Any]:
     return {"method": "getOrderById", "params": {"orderId": order_id, "altId": world.location}}
 
 
-def _ok(result: Any) -> Any:
-    assert not (isinstance(result, dict) and "error" in result), result
-    return result
-
-
-def _error(result: Any) -> dict[str, Any]:
-    assert isinstance(result, dict), result
-    assert "error" in result, result
-    error: dict[str, Any] = result["error"]
-    return error
-
-
 @pytest.fixture(scope="module")
 def world(node: str, server: Server) -> World:
-    location = server.new_location("npm SDK lifecycle")
-    ledger_location = server.new_location("npm SDK ledger")
+    location, token, no_collect_token = new_location(
+        server, "npm SDK lifecycle", ALL_SCOPES, NO_COLLECT_SCOPES
+    )
+    ledger_location, ledger_token = new_location(server, "npm SDK ledger", ALL_SCOPES)
     built = World(
         server=server,
         node=node,
         location=location,
         foreign_location=server.new_location("Someone else"),
-        token=server.new_token(location, ALL_SCOPES),
-        no_collect_token=server.new_token(
-            location, ["payments/orders.readonly", "payments/orders.write", "payments/transactions.readonly"]
-        ),
+        token=token,
+        no_collect_token=no_collect_token,
         ledger_location=ledger_location,
-        ledger_token=server.new_token(ledger_location, ALL_SCOPES),
+        ledger_token=ledger_token,
+        ledger=create_orders(server, ledger_location, _ledger_orders()),
     )
-    for key, order in _ledger_orders().items():
-        built.ledger[key] = str(server.create_order(ledger_location, order)["id"])
     owner = {"altId": ledger_location, "altType": "location"}
     mugs = built.ledger["mugs"]
     paid = built.run(
@@ -259,11 +179,6 @@ def world(node: str, server: Server) -> World:
     )
     assert paid == [{"success": True}, {"success": True}]
     return built
-
-
-def _states(order: dict[str, Any]) -> tuple[str, str, str]:
-    _ok(order)
-    return order["status"], order["paymentStatus"], order["fulfillmentStatus"]
 
 
 def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> None:
@@ -300,7 +215,7 @@ def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> None:
                 order_id,
                 world.body(
                     trackings=[tracking],
-                    items=[{"priceId": _price_id(PROD_BIKE), "qty": 1}],
+                    items=[{"priceId": price_id(PROD_BIKE), "qty": 1}],
                     notifyCustomer=True,
                 ),
             ),
@@ -308,7 +223,7 @@ def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> None:
             _fulfil(
                 order_id,
                 world.body(
-                    trackings=[], items=[{"priceId": _price_id(PROD_HELMET), "qty": 2}], notifyCustomer=False
+                    trackings=[], items=[{"priceId": price_id(PROD_HELMET), "qty": 2}], notifyCustomer=False
                 ),
             ),
             _get(world, order_id),
@@ -321,27 +236,27 @@ def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> None:
 
     # The order, read back through getOrderById after every step.
     assert created["amount"] == 500
-    assert _states(created) == ("pending", "unpaid", "unfulfilled")
+    assert states(created) == ("pending", "unpaid", "unfulfilled")
     assert deposit == {"success": True}
-    assert _states(part_paid)[1:] == ("partially_paid", "unfulfilled")
+    assert states(part_paid)[1:] == ("partially_paid", "unfulfilled")
     assert rest == {"success": True}
-    assert _states(paid) == ("completed", "paid", "unfulfilled")
-    assert _states(part_shipped) == ("completed", "paid", "partially_fulfilled")
-    assert _states(done) == ("completed", "paid", "fulfilled")
+    assert states(paid) == ("completed", "paid", "unfulfilled")
+    assert states(part_shipped) == ("completed", "paid", "partially_fulfilled")
+    assert states(done) == ("completed", "paid", "fulfilled")
 
     # The fulfillments, as created and as listed.
     assert first["status"] is True
     (bike,) = first["data"]["items"]
-    assert (bike["name"], bike["qty"], bike["price"]["_id"]) == ("City bike", 1, _price_id(PROD_BIKE))
+    assert (bike["name"], bike["qty"], bike["price"]["_id"]) == ("City bike", 1, price_id(PROD_BIKE))
     assert (bike["price"]["amount"], bike["price"]["currency"]) == (400, "EUR")
     assert first["data"]["trackings"] == [tracking]
     (helmets,) = second["data"]["items"]
     assert (helmets["name"], helmets["qty"]) == ("Helmet", 2)
-    assert _ok(fulfillments)["status"] is True
+    assert ok(fulfillments)["status"] is True
     assert fulfillments["data"] == [first["data"], second["data"]]
 
     # The timeline, oldest first.
-    timeline = _ok(notes)["data"]
+    timeline = ok(notes)["data"]
     assert [(n["type"], n["text"]) for n in timeline] == [
         ("order_created", "Order created for €500.00"),
         ("payment_recorded", "Partial payment of €120.55 recorded (cash)"),
@@ -358,7 +273,7 @@ def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> None:
     assert [n["meta"]["fulfillmentId"] for n in timeline[4:]] == [first["data"]["_id"], second["data"]["_id"]]
 
     # The transactions, newest first: together they are the order's total.
-    assert _ok(listed)["totalCount"] == 2
+    assert ok(listed)["totalCount"] == 2
     card, cash = listed["data"]
     assert [n["meta"]["transactionId"] for n in timeline[1:3]] == [cash["_id"], card["_id"]]
     assert (cash["amount"], card["amount"]) == (120.55, 379.45)
@@ -372,13 +287,13 @@ def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> None:
     assert card["paymentMethod"] == {"card": {"brand": "visa", "last4": "1881"}}
 
     card_detail, cash_detail = world.run([_transaction(loc, card["_id"]), _transaction(loc, cash["_id"])])
-    assert (_ok(card_detail)["_id"], card_detail["amount"], card_detail["meta"]) == (
+    assert (ok(card_detail)["_id"], card_detail["amount"], card_detail["meta"]) == (
         card["_id"],
         379.45,
         {"till": 3},
     )
     assert card_detail["paymentMethod"] == {"card": {"brand": "visa", "last4": "1881"}}
-    assert (_ok(cash_detail)["notes"], cash_detail["amount"]) == ("Deposit in store", 120.55)
+    assert (ok(cash_detail)["notes"], cash_detail["amount"]) == ("Deposit in store", 120.55)
     for detail in (card_detail, cash_detail):
         assert (detail["entityId"], detail["altId"], detail["altType"]) == (order_id, loc, "location")
         assert detail["entitySource"] == {"type": "website", "id": STORE_ID, "subType": "store"}
@@ -395,7 +310,7 @@ def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> None:
     ]
     assert posts[0]["body"] == deposit_body
     assert {request["version"] for request in sent} == {DEFAULT_VERSION}
-    assert {request["sdkVersion"] for request in sent} == {SDK_VERSION}
+    assert {request["sdkVersion"] for request in sent} == {NPM.version}
     listing = next(request for request in sent if "/payments/transactions" in request["url"])
     assert listing["url"] == (
         f"{base}/payments/transactions?altId={loc}&altType=location&entityId={order_id}&limit=20&offset=0"
@@ -409,12 +324,6 @@ def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> None:
         f"{base}/payments/orders/{order_id}/fulfillments?altId={loc}&altType=location",
         f"{base}/payments/orders/{order_id}/notes?altId={loc}&altType=location",
     ]
-
-
-def _label(transaction: dict[str, Any], ledger: dict[str, str]) -> str:
-    """`mugs:10`: the ledger order a transaction belongs to and its amount."""
-    keys = {order_id: key for key, order_id in ledger.items()}
-    return f"{keys[transaction['entityId']]}:{transaction['amount']:g}"
 
 
 # Newest first: the two mugs payments were recorded just now, the rest are dated when they were paid.
@@ -453,10 +362,10 @@ def test_list_transactions_filters_and_paging(world: World) -> None:
     *results, page, default, sent = world.run(calls, token=world.ledger_token)
 
     for (name, _, expected), result in zip(FILTERS, results, strict=True):
-        assert [_label(t, world.ledger) for t in _ok(result)["data"]] == list(expected), name
+        assert [label(t, world.ledger) for t in ok(result)["data"]] == list(expected), name
         assert result["totalCount"] == len(expected), name
-    assert [_label(t, world.ledger) for t in _ok(page)["data"]] == list(ALL_TRANSACTIONS[1:3])
-    assert page["totalCount"] == _ok(default)["totalCount"] == 4
+    assert [label(t, world.ledger) for t in ok(page)["data"]] == list(ALL_TRANSACTIONS[1:3])
+    assert page["totalCount"] == ok(default)["totalCount"] == 4
     assert sent[-2]["url"].endswith("&limit=2&offset=1")
     assert "search=rock+%26+roll,+inc" in sent[7]["url"]
 
@@ -464,7 +373,7 @@ def test_list_transactions_filters_and_paging(world: World) -> None:
 def test_ledger_transactions_read_back_by_id(world: World) -> None:
     loc = world.ledger_location
     (listed,) = world.run([_transactions(loc, limit=20)], token=world.ledger_token)
-    by_label = {_label(t, world.ledger): t for t in _ok(listed)["data"]}
+    by_label = {label(t, world.ledger): t for t in ok(listed)["data"]}
     wire, card, gift = world.run(
         [
             _transaction(loc, by_label["mugs:10"]["_id"]),
@@ -474,9 +383,9 @@ def test_ledger_transactions_read_back_by_id(world: World) -> None:
         token=world.ledger_token,
     )
 
-    assert (_ok(wire)["notes"], wire["paymentMethod"]) == (WIRE_NOTES, {"type": "bank_transfer"})
-    assert _ok(card)["paymentMethod"] == {"card": {"brand": "mastercard", "last4": "5454"}}
-    assert (_ok(gift)["liveMode"], gift["markAsTest"], gift["createdAt"]) == (
+    assert (ok(wire)["notes"], wire["paymentMethod"]) == (WIRE_NOTES, {"type": "bank_transfer"})
+    assert ok(card)["paymentMethod"] == {"card": {"brand": "mastercard", "last4": "5454"}}
+    assert (ok(gift)["liveMode"], gift["markAsTest"], gift["createdAt"]) == (
         False,
         True,
         "2024-03-10T12:00:00.000Z",
@@ -500,13 +409,13 @@ def test_paying_a_paid_order_is_validation_error(world: World) -> None:
 
     assert paid == {"success": True}
     for result in (again, already):
-        error = _error(result)
+        error = error_of(result)
         assert error["name"] == "GHLValidationError"
         assert (error["statusCode"], error["code"]) == (400, "VALIDATION")
         assert error["message"] == "Order is already paid"
         assert error["response"] == {"statusCode": 400, "message": "Order is already paid"}
-    assert _states(order)[1] == "paid"
-    assert [t["amount"] for t in _ok(listed)["data"]] == [500]
+    assert states(order)[1] == "paid"
+    assert [t["amount"] for t in ok(listed)["data"]] == [500]
 
 
 def test_balance_and_quantity_rules_are_validation_errors(world: World) -> None:
@@ -518,7 +427,7 @@ def test_balance_and_quantity_rules_are_validation_errors(world: World) -> None:
             _fulfil(
                 order_id,
                 world.body(
-                    trackings=[], items=[{"priceId": _price_id(PROD_HELMET), "qty": 3}], notifyCustomer=True
+                    trackings=[], items=[{"priceId": price_id(PROD_HELMET), "qty": 3}], notifyCustomer=True
                 ),
             ),
             _get(world, order_id),
@@ -526,16 +435,16 @@ def test_balance_and_quantity_rules_are_validation_errors(world: World) -> None:
     )
 
     for result in (short, over, too_many):
-        assert (_error(result)["name"], result["error"]["statusCode"]) == ("GHLValidationError", 400)
+        assert (error_of(result)["name"], result["error"]["statusCode"]) == ("GHLValidationError", 400)
     assert short["error"]["message"] == (
         "Amount €100.00 is less than the balance due of €500.00: "
         "set isPartialPayment to record a partial payment"
     )
     assert over["error"]["message"] == "Amount €500.01 exceeds the balance due of €500.00"
     assert (
-        too_many["error"]["message"] == f"Cannot fulfil 3 of price {_price_id(PROD_HELMET)}: 2 left to fulfil"
+        too_many["error"]["message"] == f"Cannot fulfil 3 of price {price_id(PROD_HELMET)}: 2 left to fulfil"
     )
-    assert _states(order) == ("pending", "unpaid", "unfulfilled")
+    assert states(order) == ("pending", "unpaid", "unfulfilled")
 
 
 def test_card_payment_without_last4_is_validation_error(world: World) -> None:
@@ -548,7 +457,7 @@ def test_card_payment_without_last4_is_validation_error(world: World) -> None:
         ]
     )
 
-    error = _error(no_last4)
+    error = error_of(no_last4)
     assert error["name"] == "GHLValidationError"
     assert (error["statusCode"], error["code"]) == (422, "VALIDATION")
     assert error["message"] == "card.last4 should not be empty, card.last4 must be a string"
@@ -557,7 +466,7 @@ def test_card_payment_without_last4_is_validation_error(world: World) -> None:
         "message": ["card.last4 should not be empty", "card.last4 must be a string"],
         "error": "Unprocessable Entity",
     }
-    error = _error(bad_body)
+    error = error_of(bad_body)
     assert (error["name"], error["statusCode"]) == ("GHLValidationError", 422)
     assert error["response"]["message"] == [
         "altId should not be empty",
@@ -567,7 +476,7 @@ def test_card_payment_without_last4_is_validation_error(world: World) -> None:
         "amount must be a positive number",
     ]
     assert error["message"] == ", ".join(error["response"]["message"])
-    assert _states(order) == ("pending", "unpaid", "unfulfilled")
+    assert states(order) == ("pending", "unpaid", "unfulfilled")
 
 
 def test_token_without_collect_payment_is_authentication_error(world: World) -> None:
@@ -578,7 +487,7 @@ def test_token_without_collect_payment_is_authentication_error(world: World) -> 
             _fulfil(
                 order_id,
                 world.body(
-                    trackings=[], items=[{"priceId": _price_id(PROD_BIKE), "qty": 1}], notifyCustomer=False
+                    trackings=[], items=[{"priceId": price_id(PROD_BIKE), "qty": 1}], notifyCustomer=False
                 ),
             ),
         ],
@@ -586,13 +495,13 @@ def test_token_without_collect_payment_is_authentication_error(world: World) -> 
     )
     (order,) = world.run([_get(world, order_id)])
 
-    error = _error(paying)
+    error = error_of(paying)
     assert error["name"] == "GHLAuthenticationError"
     assert (error["statusCode"], error["code"]) == (401, "AUTHENTICATION")
     assert error["message"] == "The token is not authorized for this scope."
     # The same token holds payments/orders.write, so it may ship.
-    assert _ok(shipping)["status"] is True
-    assert _states(order) == ("pending", "unpaid", "partially_fulfilled")
+    assert ok(shipping)["status"] is True
+    assert states(order) == ("pending", "unpaid", "partially_fulfilled")
 
 
 def test_unknown_ids_are_not_found_errors(world: World) -> None:
@@ -604,7 +513,7 @@ def test_unknown_ids_are_not_found_errors(world: World) -> None:
             _fulfil(
                 MISSING_ID,
                 world.body(
-                    trackings=[], items=[{"priceId": _price_id(PROD_BIKE), "qty": 1}], notifyCustomer=False
+                    trackings=[], items=[{"priceId": price_id(PROD_BIKE), "qty": 1}], notifyCustomer=False
                 ),
             ),
             _history("listOrderFulfillment", loc, MISSING_ID),
@@ -614,7 +523,7 @@ def test_unknown_ids_are_not_found_errors(world: World) -> None:
 
     messages = ["Transaction not found"] + ["Order not found"] * 4
     for result, message in zip(results, messages, strict=True):
-        error = _error(result)
+        error = error_of(result)
         assert error["name"] == "GHLNotFoundError"
         assert (error["statusCode"], error["code"]) == (404, "NOT_FOUND")
         assert error["message"] == message
@@ -625,8 +534,8 @@ def test_another_locations_transaction_is_not_found(world: World) -> None:
     other = world.server.create_order(world.foreign_location, {**_bike_order(), "amount_paid": 50000})
     foreign_token = world.server.new_token(world.foreign_location, ["payments/transactions.readonly"])
     (listed,) = world.run([_transactions(world.foreign_location, entityId=other["id"])], token=foreign_token)
-    (foreign,) = _ok(listed)["data"]
+    (foreign,) = ok(listed)["data"]
     (leak,) = world.run([_transaction(world.location, foreign["_id"])])
 
-    assert (_error(leak)["name"], leak["error"]["statusCode"]) == ("GHLNotFoundError", 404)
+    assert (error_of(leak)["name"], leak["error"]["statusCode"]) == ("GHLNotFoundError", 404)
     assert leak["error"]["message"] == "Transaction not found"

@@ -7,133 +7,110 @@ The SDK is used unchanged; only its base URL is redirected (research 2.2). It se
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
-from highlevel import GHLError, HighLevel
+from highlevel import GHLError
 
 from tests.conftest import Server
+from tests.sdk.sdk_support import (
+    FUNNEL_ID,
+    INVOICE_ID,
+    JANE,
+    JANE_CONTACT,
+    MISSING_ID,
+    POS_ID,
+    SITE_ID,
+    TOM,
+    TOM_CONTACT,
+    UNKNOWN_TOKEN,
+    PythonSdkWorld,
+    create_orders,
+    item,
+    ms,
+    new_location,
+    order_ids,
+)
 
 # Newest first: the order `GET /payments/orders` returns them in.
 NEWEST_FIRST = ("yen", "bundle", "course", "poster", "widget")
 
-JANE = "JaneDoe0Contact00001"
-TOM = "TomJerryContact00002"
-FUNNEL_ID = "61dd0c7dc077f712a5f787ff"
-SITE_ID = "62aa1b2cc077f712a5f70001"
-INVOICE_ID = "63bb2c3dd077f712a5f70002"
-POS_ID = "64cc3d4ee077f712a5f70003"
 PROD_WIDGET = "65dd4e5ff077f712a5f71001"
 PROD_POSTER = "65dd4e5ff077f712a5f71002"
 PROD_COURSE = "65dd4e5ff077f712a5f71003"
 PROD_COACHING = "65dd4e5ff077f712a5f71004"
 PROD_MATCHA = "65dd4e5ff077f712a5f71005"
-MISSING_ORDER = "0123456789abcdef01234567"
-UNKNOWN_TOKEN = "pit-00000000-0000-4000-8000-000000000000"
-
-
-def _ms(iso: str) -> int:
-    return int(dt.datetime.fromisoformat(iso).timestamp() * 1000)
-
-
-def _item(
-    name: str,
-    quantity: int,
-    product_id: str,
-    amount: int,
-    *,
-    recurring: bool = False,
-) -> dict[str, Any]:
-    price: dict[str, Any] = {
-        "id": f"pr{product_id[2:]}",
-        "name": "Monthly" if recurring else "Standard",
-        "type": "recurring" if recurring else "one_time",
-        "amount": amount,
-    }
-    if recurring:
-        price["recurring"] = {"interval": "month", "interval_count": 1}
-    return {"name": name, "quantity": quantity, "product": {"id": product_id, "name": name}, "price": price}
 
 
 def _orders() -> dict[str, dict[str, Any]]:
     """Five orders covering every filter; amounts in minor units (canonical form)."""
-    jane = {"id": JANE, "first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.com"}
-    tom = {"id": TOM, "first_name": "Tom", "last_name": "Jerry", "email": "tom@example.org"}
     return {
         # 2 x 12.50 USD, paid in full
         "widget": {
-            "items": [_item("Blue Widget", 2, PROD_WIDGET, 1250)],
+            "items": [item("Blue Widget", 2, PROD_WIDGET, 1250)],
             "currency": "USD",
             "status": "completed",
-            "contact": jane,
+            "contact": JANE_CONTACT,
             "source": {"type": "funnel", "id": FUNNEL_ID, "sub_type": "one_step_order_form"},
-            "created_at": _ms("2024-02-01T10:00:00+00:00"),
+            "created_at": ms("2024-02-01T10:00:00+00:00"),
             "amount_paid": 2500,
         },
         # 9.99 USD, nothing paid yet
         "poster": {
-            "items": [_item("Tom & Jerry, Ltd poster", 1, PROD_POSTER, 999)],
+            "items": [item("Tom & Jerry, Ltd poster", 1, PROD_POSTER, 999)],
             "currency": "USD",
             "status": "pending",
-            "contact": tom,
+            "contact": TOM_CONTACT,
             "source": {"type": "website", "id": SITE_ID},
-            "created_at": _ms("2024-02-05T12:00:00+00:00"),
+            "created_at": ms("2024-02-05T12:00:00+00:00"),
         },
         # 3 x 33.50 + 15.00 monthly + 8.05 tax = 123.55 USD, 50.00 paid, test mode, late on 10 Feb
         "course": {
             "items": [
-                _item("Video course", 3, PROD_COURSE, 3350),
-                _item("Coaching", 1, PROD_COACHING, 1500, recurring=True),
+                item("Video course", 3, PROD_COURSE, 3350),
+                item("Coaching", 1, PROD_COACHING, 1500, recurring=True),
             ],
             "currency": "USD",
             "status": "processing",
             "tax": 805,
-            "contact": jane,
+            "contact": JANE_CONTACT,
             "source": {"type": "funnel", "id": FUNNEL_ID},
-            "created_at": _ms("2024-02-10T23:30:00+00:00"),
+            "created_at": ms("2024-02-10T23:30:00+00:00"),
             "amount_paid": 5000,
             "live_mode": False,
         },
         # 12.50 + 9.99 - 2.49 discount = 20.00 USD, paid then refunded in full
         "bundle": {
             "items": [
-                _item("Blue Widget", 1, PROD_WIDGET, 1250),
-                _item("Tom & Jerry, Ltd poster", 1, PROD_POSTER, 999),
+                item("Blue Widget", 1, PROD_WIDGET, 1250),
+                item("Tom & Jerry, Ltd poster", 1, PROD_POSTER, 999),
             ],
             "currency": "USD",
             "status": "cancelled",
             "discount": 249,
-            "contact": tom,
+            "contact": TOM_CONTACT,
             "source": {"type": "invoice", "id": INVOICE_ID},
-            "created_at": _ms("2024-03-01T08:00:00+00:00"),
+            "created_at": ms("2024-03-01T08:00:00+00:00"),
             "amount_paid": 2000,
             "amount_refunded": 2000,
         },
         # 1500 JPY (no minor unit), no contact
         "yen": {
-            "items": [_item("Matcha tin", 1, PROD_MATCHA, 1500)],
+            "items": [item("Matcha tin", 1, PROD_MATCHA, 1500)],
             "currency": "JPY",
             "status": "completed",
             "source": {"type": "point_of_sale", "id": POS_ID},
-            "created_at": _ms("2024-03-15T09:00:00+00:00"),
+            "created_at": ms("2024-03-15T09:00:00+00:00"),
             "amount_paid": 1500,
         },
     }
 
 
 @dataclass
-class World:
-    server: Server
-    location: str
-    foreign_location: str
-    token: str
+class World(PythonSdkWorld):
     transactions_only_token: str
-    ids: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str]
 
     def expected(self, *keys: str) -> list[str]:
         """The ids of `keys`, newest first."""
@@ -142,65 +119,29 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(server: Server) -> World:
-    location = server.new_location("Python SDK")
-    built = World(
+    location, token, transactions_only_token = new_location(
+        server, "Python SDK", ["payments/orders.readonly"], ["payments/transactions.readonly"]
+    )
+    return World(
         server=server,
         location=location,
         foreign_location=server.new_location("Someone else"),
-        token=server.new_token(location, ["payments/orders.readonly"]),
-        transactions_only_token=server.new_token(location, ["payments/transactions.readonly"]),
+        token=token,
+        transactions_only_token=transactions_only_token,
+        ids=create_orders(server, location, _orders()),
     )
-    for key, order in _orders().items():
-        built.ids[key] = str(server.create_order(location, order)["id"])
-    return built
-
-
-@dataclass
-class Sdk:
-    ghl: Any
-    sent: list[httpx.Request]
-
-    @property
-    def payments(self) -> Any:
-        return self.ghl.payments
-
-
-@asynccontextmanager
-async def connect(
-    world: World, token: str | None = None, api_version: str | None = None
-) -> AsyncIterator[Sdk]:
-    """The SDK exactly as an integrator builds it, pointed at the test server; records what it sends."""
-    ghl = HighLevel(private_integration_token=token or world.token, log_level="none")
-    ghl.http_client.base_url = world.server.base_url
-    if api_version is not None:
-        ghl.API_VERSION = api_version
-    sent: list[httpx.Request] = []
-
-    async def record(request: httpx.Request) -> None:
-        sent.append(request)
-
-    hooks = ghl.http_client.event_hooks
-    ghl.http_client.event_hooks = {"request": [record], "response": list(hooks["response"])}
-    try:
-        yield Sdk(ghl, sent)
-    finally:
-        await ghl.close()
-
-
-def _ids(result: dict[str, Any]) -> list[str]:
-    return [str(order["_id"]) for order in result["data"]]
 
 
 async def test_list_all_with_float_paging_and_default_version(world: World) -> None:
-    async with connect(world) as sdk:
+    async with world.connect() as sdk:
         result = await sdk.payments.list_orders(alt_id=world.location, limit=20.0, offset=0.0)
         page = await sdk.payments.list_orders(alt_id=world.location, limit=2.0, offset=2.0)
         sent = list(sdk.sent)
 
     assert result["totalCount"] == 5
-    assert _ids(result) == world.expected(*NEWEST_FIRST)
+    assert order_ids(result) == world.expected(*NEWEST_FIRST)
     assert page["totalCount"] == 5
-    assert _ids(page) == world.expected(*NEWEST_FIRST)[2:4]
+    assert order_ids(page) == world.expected(*NEWEST_FIRST)[2:4]
     for order in result["data"]:
         assert order["altId"] == world.location
         assert order["altType"] == "location"
@@ -212,7 +153,7 @@ async def test_list_all_with_float_paging_and_default_version(world: World) -> N
 
 
 async def test_list_amounts_are_major_units(world: World) -> None:
-    async with connect(world) as sdk:
+    async with world.connect() as sdk:
         result = await sdk.payments.list_orders(alt_id=world.location, limit=20.0)
 
     by_id = {order["_id"]: order for order in result["data"]}
@@ -275,16 +216,16 @@ FILTERS: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
 
 @pytest.mark.parametrize(("filters", "keys"), [(f, k) for _, f, k in FILTERS], ids=[n for n, _, _ in FILTERS])
 async def test_list_filters(world: World, filters: dict[str, Any], keys: tuple[str, ...]) -> None:
-    async with connect(world) as sdk:
+    async with world.connect() as sdk:
         result = await sdk.payments.list_orders(alt_id=world.location, limit=20.0, offset=0.0, **filters)
 
-    assert _ids(result) == world.expected(*keys)
+    assert order_ids(result) == world.expected(*keys)
     assert result["totalCount"] == len(keys)
 
 
 async def test_query_is_encoded_the_httpx_way(world: World) -> None:
     """Spaces as `+`, `&` as `%26`, commas as `%2C`: the server must decode all of them."""
-    async with connect(world) as sdk:
+    async with world.connect() as sdk:
         result = await sdk.payments.list_orders(
             alt_id=world.location,
             search="Tom & Jerry, Ltd",
@@ -295,11 +236,11 @@ async def test_query_is_encoded_the_httpx_way(world: World) -> None:
 
     assert "search=Tom+%26+Jerry%2C+Ltd" in query
     assert f"funnelProductIds={PROD_WIDGET}%2C{PROD_MATCHA}" in query
-    assert _ids(result) == world.expected("bundle")
+    assert order_ids(result) == world.expected("bundle")
 
 
 async def test_get_order_by_id(world: World) -> None:
-    async with connect(world) as sdk:
+    async with world.connect() as sdk:
         order = await sdk.payments.get_order_by_id(order_id=world.ids["course"], alt_id=world.location)
 
     assert order["_id"] == world.ids["course"]
@@ -322,7 +263,7 @@ async def test_get_order_by_id(world: World) -> None:
 
 
 async def test_get_refunded_and_zero_decimal_orders(world: World) -> None:
-    async with connect(world) as sdk:
+    async with world.connect() as sdk:
         bundle = await sdk.payments.get_order_by_id(order_id=world.ids["bundle"], alt_id=world.location)
         yen = await sdk.payments.get_order_by_id(order_id=world.ids["yen"], alt_id=world.location)
 
@@ -332,18 +273,18 @@ async def test_get_refunded_and_zero_decimal_orders(world: World) -> None:
 
 
 async def test_api_version_2021_07_28(world: World) -> None:
-    async with connect(world, api_version="2021-07-28") as sdk:
+    async with world.connect(api_version="2021-07-28") as sdk:
         result = await sdk.payments.list_orders(alt_id=world.location, payment_status="paid", limit=20.0)
         order = await sdk.payments.get_order_by_id(order_id=world.ids["widget"], alt_id=world.location)
         versions = [request.headers["Version"] for request in sdk.sent]
 
     assert versions == ["2021-07-28", "2021-07-28"]
-    assert _ids(result) == world.expected("yen", "widget")
+    assert order_ids(result) == world.expected("yen", "widget")
     assert (order["_id"], order["amount"]) == (world.ids["widget"], 25)
 
 
 async def test_unpublished_api_version_is_401(world: World) -> None:
-    async with connect(world, api_version="2020-01-01") as sdk:
+    async with world.connect(api_version="2020-01-01") as sdk:
         with pytest.raises(GHLError) as caught:
             await sdk.payments.list_orders(alt_id=world.location)
 
@@ -352,9 +293,9 @@ async def test_unpublished_api_version_is_401(world: World) -> None:
 
 
 async def test_missing_order_is_404(world: World) -> None:
-    async with connect(world) as sdk:
+    async with world.connect() as sdk:
         with pytest.raises(GHLError) as caught:
-            await sdk.payments.get_order_by_id(order_id=MISSING_ORDER, alt_id=world.location)
+            await sdk.payments.get_order_by_id(order_id=MISSING_ID, alt_id=world.location)
 
     assert caught.value.status_code == 404
     assert caught.value.message == "Order not found"
@@ -364,7 +305,7 @@ async def test_missing_order_is_404(world: World) -> None:
 async def test_another_locations_order_is_404(world: World) -> None:
     """An order id that exists elsewhere must not leak: same answer as a missing one."""
     other = world.server.create_order(world.foreign_location, _orders()["widget"])
-    async with connect(world) as sdk:
+    async with world.connect() as sdk:
         with pytest.raises(GHLError) as caught:
             await sdk.payments.get_order_by_id(order_id=other["id"], alt_id=world.location)
 
@@ -372,7 +313,7 @@ async def test_another_locations_order_is_404(world: World) -> None:
 
 
 async def test_malformed_order_id_is_422(world: World) -> None:
-    async with connect(world) as sdk:
+    async with world.connect() as sdk:
         with pytest.raises(GHLError) as caught:
             await sdk.payments.get_order_by_id(order_id="not-an-order", alt_id=world.location)
 
@@ -382,7 +323,7 @@ async def test_malformed_order_id_is_422(world: World) -> None:
 
 
 async def test_bad_token_is_401(world: World) -> None:
-    async with connect(world, token=UNKNOWN_TOKEN) as sdk:
+    async with world.connect(UNKNOWN_TOKEN) as sdk:
         with pytest.raises(GHLError) as caught:
             await sdk.payments.list_orders(alt_id=world.location)
 
@@ -391,7 +332,7 @@ async def test_bad_token_is_401(world: World) -> None:
 
 
 async def test_token_without_the_scope_is_401(world: World) -> None:
-    async with connect(world, token=world.transactions_only_token) as sdk:
+    async with world.connect(world.transactions_only_token) as sdk:
         with pytest.raises(GHLError) as caught:
             await sdk.payments.get_order_by_id(order_id=world.ids["widget"], alt_id=world.location)
 
@@ -402,7 +343,7 @@ async def test_token_without_the_scope_is_401(world: World) -> None:
 @pytest.mark.parametrize("via", ["alt_id", "location_id"])
 async def test_foreign_location_is_401(world: World, via: str) -> None:
     names = {"alt_id": world.location, via: world.foreign_location}
-    async with connect(world) as sdk:
+    async with world.connect() as sdk:
         with pytest.raises(GHLError) as listing:
             await sdk.payments.list_orders(**names)
         with pytest.raises(GHLError) as getting:
@@ -414,7 +355,7 @@ async def test_foreign_location_is_401(world: World, via: str) -> None:
 
 
 async def test_bad_filters_are_422_with_every_message(world: World) -> None:
-    async with connect(world) as sdk:
+    async with world.connect() as sdk:
         with pytest.raises(GHLError) as single:
             await sdk.payments.list_orders(alt_id=world.location, status="shipped")
         with pytest.raises(GHLError) as several:

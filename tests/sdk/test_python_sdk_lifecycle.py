@@ -11,68 +11,51 @@ SDK, and every state change is read back through it.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
-from highlevel import GHLError, HighLevel
+from highlevel import GHLError
 
 from tests.conftest import Server
+from tests.sdk.sdk_support import (
+    ALL_SCOPES,
+    FUNNEL_ID,
+    INVOICE_ID,
+    JANE,
+    JANE_CONTACT,
+    MISSING_ID,
+    NO_COLLECT_SCOPES,
+    POS_ID,
+    SITE_ID,
+    TOM,
+    TOM_CONTACT,
+    PythonSdkWorld,
+    Sdk,
+    create_orders,
+    item,
+    label,
+    ms,
+    new_location,
+    price_id,
+    states,
+)
 
-ALL_SCOPES = [
-    "payments/orders.readonly",
-    "payments/orders.write",
-    "payments/orders.collectPayment",
-    "payments/transactions.readonly",
-]
-
-JANE = "JaneDoe0Contact00001"
-TOM = "TomJerryContact00002"
-SITE_ID = "62aa1b2cc077f712a5f70001"
-FUNNEL_ID = "61dd0c7dc077f712a5f787ff"
-INVOICE_ID = "63bb2c3dd077f712a5f70002"
-POS_ID = "64cc3d4ee077f712a5f70003"
 PROD_LAMP = "67ff6a71b077f712a5f73001"
 PROD_SHADE = "67ff6a71b077f712a5f73002"
 PROD_TEA = "67ff6a71b077f712a5f73003"
 PROD_KETTLE = "67ff6a71b077f712a5f73004"
 PROD_CUPS = "67ff6a71b077f712a5f73005"
 PROD_MATCHA = "67ff6a71b077f712a5f73006"
-MISSING_ID = "0123456789abcdef01234567"
 CASH_NOTES = "Deposit, paid at the counter"
 FAIR_NOTES = "Deposit at the Leeds & York, Ltd fair"
-
-
-def _ms(iso: str) -> int:
-    return int(dt.datetime.fromisoformat(iso).timestamp() * 1000)
-
-
-def _price_id(product_id: str) -> str:
-    return f"pr{product_id[2:]}"
-
-
-def _item(name: str, quantity: int, product_id: str, amount: int) -> dict[str, Any]:
-    return {
-        "name": name,
-        "quantity": quantity,
-        "product": {"id": product_id, "name": name},
-        "price": {"id": _price_id(product_id), "name": "Standard", "type": "one_time", "amount": amount},
-    }
-
-
-JANE_CONTACT = {"id": JANE, "first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.com"}
-TOM_CONTACT = {"id": TOM, "first_name": "Tom", "last_name": "Jerry", "email": "tom@example.org"}
 
 
 def _lamp_order() -> dict[str, Any]:
     """3 x 20.00 lamps + 1 x 15.00 shade + 5.00 shipping = 80.00 USD, unpaid, nothing shipped."""
     return {
-        "items": [_item("Desk lamp", 3, PROD_LAMP, 2000), _item("Lamp shade", 1, PROD_SHADE, 1500)],
+        "items": [item("Desk lamp", 3, PROD_LAMP, 2000), item("Lamp shade", 1, PROD_SHADE, 1500)],
         "currency": "USD",
         "status": "pending",
         "shipping": 500,
@@ -87,113 +70,82 @@ def _ledger_orders() -> dict[str, dict[str, Any]]:
     return {
         # 30.00 USD, paid on 10 Jan 2024
         "tea": {
-            "items": [_item("Sencha tea", 1, PROD_TEA, 3000)],
+            "items": [item("Sencha tea", 1, PROD_TEA, 3000)],
             "status": "completed",
             "contact": JANE_CONTACT,
             "source": {"type": "funnel", "id": FUNNEL_ID, "sub_type": "one_step_order_form"},
-            "created_at": _ms("2024-01-10T09:00:00+00:00"),
+            "created_at": ms("2024-01-10T09:00:00+00:00"),
             "amount_paid": 3000,
         },
         # 45.00 USD, paid on 20 Feb 2024, test mode
         "kettle": {
-            "items": [_item("Kettle", 1, PROD_KETTLE, 4500)],
+            "items": [item("Kettle", 1, PROD_KETTLE, 4500)],
             "status": "completed",
             "contact": TOM_CONTACT,
             "source": {"type": "website", "id": SITE_ID},
-            "created_at": _ms("2024-02-20T15:30:00+00:00"),
+            "created_at": ms("2024-02-20T15:30:00+00:00"),
             "amount_paid": 4500,
             "live_mode": False,
         },
         # 12.00 USD, unpaid: the fixture pays it through the SDK (5.00 cash, then 7.00 by cheque)
         "cups": {
-            "items": [_item("Tea cups", 4, PROD_CUPS, 300)],
+            "items": [item("Tea cups", 4, PROD_CUPS, 300)],
             "status": "pending",
             "contact": JANE_CONTACT,
             "source": {"type": "invoice", "id": INVOICE_ID},
-            "created_at": _ms("2024-03-05T12:00:00+00:00"),
+            "created_at": ms("2024-03-05T12:00:00+00:00"),
         },
         # 1500 JPY, paid on 15 Mar 2024, no contact
         "matcha": {
-            "items": [_item("Matcha tin", 1, PROD_MATCHA, 1500)],
+            "items": [item("Matcha tin", 1, PROD_MATCHA, 1500)],
             "currency": "JPY",
             "status": "completed",
             "source": {"type": "point_of_sale", "id": POS_ID},
-            "created_at": _ms("2024-03-15T09:00:00+00:00"),
+            "created_at": ms("2024-03-15T09:00:00+00:00"),
             "amount_paid": 1500,
         },
     }
 
 
 @dataclass
-class World:
-    server: Server
-    location: str
-    foreign_location: str
-    token: str
+class World(PythonSdkWorld):
     no_collect_token: str  # everything but payments/orders.collectPayment
     orders_readonly_token: str
     transactions_only_token: str
     ledger_location: str
     ledger_token: str
-    ledger: dict[str, str] = field(default_factory=dict)  # key -> order id
+    ledger: dict[str, str]  # key -> order id
 
     def new_order(self, **changes: Any) -> str:
         """A fresh 80.00 USD lamp order in `location`, so that no test sees another's changes."""
         return str(self.server.create_order(self.location, {**_lamp_order(), **changes})["id"])
 
-    def body(self, **fields: Any) -> dict[str, Any]:
-        return {"altId": self.location, "altType": "location", **fields}
-
-
-@dataclass
-class Sdk:
-    ghl: Any
-    sent: list[httpx.Request]
-
-    @property
-    def payments(self) -> Any:
-        return self.ghl.payments
-
-
-@asynccontextmanager
-async def connect(server: Server, token: str) -> AsyncIterator[Sdk]:
-    """The SDK exactly as an integrator builds it, pointed at the test server; records what it sends."""
-    ghl = HighLevel(private_integration_token=token, log_level="none")
-    ghl.http_client.base_url = server.base_url
-    sent: list[httpx.Request] = []
-
-    async def record(request: httpx.Request) -> None:
-        sent.append(request)
-
-    hooks = ghl.http_client.event_hooks
-    ghl.http_client.event_hooks = {"request": [record], "response": list(hooks["response"])}
-    try:
-        yield Sdk(ghl, sent)
-    finally:
-        await ghl.close()
-
 
 @pytest.fixture(scope="module")
 async def world(server: Server) -> World:
-    location = server.new_location("Python SDK lifecycle")
-    ledger_location = server.new_location("Python SDK ledger")
+    location, token, no_collect_token, orders_readonly_token, transactions_only_token = new_location(
+        server,
+        "Python SDK lifecycle",
+        ALL_SCOPES,
+        NO_COLLECT_SCOPES,
+        ["payments/orders.readonly"],
+        ["payments/transactions.readonly"],
+    )
+    ledger_location, ledger_token = new_location(server, "Python SDK ledger", ALL_SCOPES)
     built = World(
         server=server,
         location=location,
         foreign_location=server.new_location("Someone else"),
-        token=server.new_token(location, ALL_SCOPES),
-        no_collect_token=server.new_token(
-            location, ["payments/orders.readonly", "payments/orders.write", "payments/transactions.readonly"]
-        ),
-        orders_readonly_token=server.new_token(location, ["payments/orders.readonly"]),
-        transactions_only_token=server.new_token(location, ["payments/transactions.readonly"]),
+        token=token,
+        no_collect_token=no_collect_token,
+        orders_readonly_token=orders_readonly_token,
+        transactions_only_token=transactions_only_token,
         ledger_location=ledger_location,
-        ledger_token=server.new_token(ledger_location, ALL_SCOPES),
+        ledger_token=ledger_token,
+        ledger=create_orders(server, ledger_location, _ledger_orders()),
     )
-    for key, order in _ledger_orders().items():
-        built.ledger[key] = str(server.create_order(ledger_location, order)["id"])
     owner = {"altId": ledger_location, "altType": "location"}
-    async with connect(server, built.ledger_token) as sdk:
+    async with built.connect(built.ledger_token) as sdk:
         deposit = {**owner, "mode": "cash", "amount": 5, "isPartialPayment": True, "notes": FAIR_NOTES}
         rest = {**owner, "mode": "cheque", "cheque": {"number": "129-129-129-912"}}
         for body in (deposit, rest):
@@ -206,14 +158,10 @@ async def _order(sdk: Sdk, world: World, order_id: str) -> dict[str, Any]:
     return order
 
 
-def _states(order: dict[str, Any]) -> tuple[str, str, str]:
-    return order["status"], order["paymentStatus"], order["fulfillmentStatus"]
-
-
 async def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> None:
     order_id = world.new_order()
     loc = world.location
-    async with connect(world.server, world.token) as sdk:
+    async with world.connect() as sdk:
         payments = sdk.payments
         created = await _order(sdk, world, order_id)
         deposit = await payments.record_order_payment(
@@ -238,7 +186,7 @@ async def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> No
                         "trackingUrl": "https://www.ups.com/track?tracknum=1Z999AA10123456784",
                     }
                 ],
-                items=[{"priceId": _price_id(PROD_LAMP), "qty": 2}],
+                items=[{"priceId": price_id(PROD_LAMP), "qty": 2}],
                 notifyCustomer=True,
             ),
         )
@@ -248,8 +196,8 @@ async def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> No
             request_body=world.body(
                 trackings=[],
                 items=[
-                    {"priceId": _price_id(PROD_SHADE), "qty": 1},
-                    {"priceId": _price_id(PROD_LAMP), "qty": 1},
+                    {"priceId": price_id(PROD_SHADE), "qty": 1},
+                    {"priceId": price_id(PROD_LAMP), "qty": 1},
                 ],
                 notifyCustomer=False,
             ),
@@ -270,13 +218,13 @@ async def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> No
 
     # The order, read back through get_order_by_id after every step.
     assert created["amount"] == 80
-    assert _states(created) == ("pending", "unpaid", "unfulfilled")
+    assert states(created) == ("pending", "unpaid", "unfulfilled")
     assert deposit == {"success": True}
-    assert _states(part_paid)[1:] == ("partially_paid", "unfulfilled")
+    assert states(part_paid)[1:] == ("partially_paid", "unfulfilled")
     assert rest == {"success": True}
-    assert _states(paid) == ("completed", "paid", "unfulfilled")
-    assert _states(part_shipped) == ("completed", "paid", "partially_fulfilled")
-    assert _states(done) == ("completed", "paid", "fulfilled")
+    assert states(paid) == ("completed", "paid", "unfulfilled")
+    assert states(part_shipped) == ("completed", "paid", "partially_fulfilled")
+    assert states(done) == ("completed", "paid", "fulfilled")
 
     # The fulfillments, as created and as listed.
     assert first["status"] is True
@@ -292,7 +240,7 @@ async def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> No
     (line,) = shipped["items"]
     assert (line["name"], line["qty"]) == ("Desk lamp", 2)
     assert line["product"]["_id"] == PROD_LAMP
-    assert (line["price"]["_id"], line["price"]["amount"]) == (_price_id(PROD_LAMP), 20)
+    assert (line["price"]["_id"], line["price"]["amount"]) == (price_id(PROD_LAMP), 20)
     assert line["_id"] == created["items"][0]["_id"]
     assert second["status"] is True
     assert sorted((i["name"], i["qty"]) for i in second["data"]["items"]) == [
@@ -306,8 +254,8 @@ async def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> No
     assert fulfillments["data"][0] == shipped
     shipped_per_item: dict[str, int] = {}
     for fulfillment in fulfillments["data"]:
-        for item in fulfillment["items"]:
-            shipped_per_item[item["name"]] = shipped_per_item.get(item["name"], 0) + item["qty"]
+        for entry in fulfillment["items"]:
+            shipped_per_item[entry["name"]] = shipped_per_item.get(entry["name"], 0) + entry["qty"]
     assert shipped_per_item == {"Desk lamp": 3, "Lamp shade": 1}
 
     # The timeline, oldest first.
@@ -378,12 +326,6 @@ async def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> No
     assert (listing.url.params["limit"], listing.url.params["offset"]) == ("20.0", "0.0")
 
 
-def _label(transaction: dict[str, Any], ledger: dict[str, str]) -> str:
-    """`cups:5`: the ledger order a transaction belongs to and its amount."""
-    keys = {order_id: key for key, order_id in ledger.items()}
-    return f"{keys[transaction['entityId']]}:{transaction['amount']:g}"
-
-
 # Newest first: the two cups payments were recorded just now, the rest are dated when they were paid.
 ALL_TRANSACTIONS = ("cups:7", "cups:5", "matcha:1500", "kettle:45", "tea:30")
 
@@ -426,17 +368,17 @@ async def test_list_transactions_filters(
 ) -> None:
     if "entity_id" in filters:
         filters = {**filters, "entity_id": world.ledger[filters["entity_id"]]}
-    async with connect(world.server, world.ledger_token) as sdk:
+    async with world.connect(world.ledger_token) as sdk:
         result = await sdk.payments.list_transactions(
             alt_id=world.ledger_location, alt_type="location", limit=20.0, offset=0.0, **filters
         )
 
-    assert [_label(t, world.ledger) for t in result["data"]] == list(expected)
+    assert [label(t, world.ledger) for t in result["data"]] == list(expected)
     assert result["totalCount"] == len(expected)
 
 
 async def test_list_transactions_pages_with_float_limit_and_offset(world: World) -> None:
-    async with connect(world.server, world.ledger_token) as sdk:
+    async with world.connect(world.ledger_token) as sdk:
         first = await sdk.payments.list_transactions(
             alt_id=world.ledger_location, alt_type="location", limit=2.0, offset=0.0
         )
@@ -447,18 +389,18 @@ async def test_list_transactions_pages_with_float_limit_and_offset(world: World)
         query = sdk.sent[1].url.query.decode()
 
     assert query.endswith("limit=2.0&offset=2.0")
-    assert [_label(t, world.ledger) for t in first["data"]] == list(ALL_TRANSACTIONS[:2])
-    assert [_label(t, world.ledger) for t in second["data"]] == list(ALL_TRANSACTIONS[2:4])
+    assert [label(t, world.ledger) for t in first["data"]] == list(ALL_TRANSACTIONS[:2])
+    assert [label(t, world.ledger) for t in second["data"]] == list(ALL_TRANSACTIONS[2:4])
     assert first["totalCount"] == second["totalCount"] == default["totalCount"] == 5
     assert len(default["data"]) == 5
 
 
 async def test_ledger_transactions_read_back_by_id(world: World) -> None:
-    async with connect(world.server, world.ledger_token) as sdk:
+    async with world.connect(world.ledger_token) as sdk:
         listed = await sdk.payments.list_transactions(
             alt_id=world.ledger_location, alt_type="location", limit=20.0
         )
-        by_label = {_label(t, world.ledger): t for t in listed["data"]}
+        by_label = {label(t, world.ledger): t for t in listed["data"]}
         cheque = await sdk.payments.get_transaction_by_id(
             by_label["cups:7"]["_id"], world.ledger_location, "location"
         )
@@ -488,7 +430,7 @@ async def test_ledger_transactions_read_back_by_id(world: World) -> None:
 async def test_paying_a_paid_order_is_400(world: World) -> None:
     order_id = world.new_order()
     prepaid = world.new_order(amount_paid=8000, status="completed")
-    async with connect(world.server, world.token) as sdk:
+    async with world.connect() as sdk:
         assert await sdk.payments.record_order_payment(order_id, world.body(mode="cash")) == {"success": True}
         with pytest.raises(GHLError) as again:
             await sdk.payments.record_order_payment(order_id, world.body(mode="bank_transfer", notes="twice"))
@@ -510,7 +452,7 @@ async def test_paying_a_paid_order_is_400(world: World) -> None:
 
 async def test_amounts_outside_the_balance_are_400(world: World) -> None:
     order_id = world.new_order()
-    async with connect(world.server, world.token) as sdk:
+    async with world.connect() as sdk:
         with pytest.raises(GHLError) as short:
             await sdk.payments.record_order_payment(order_id, world.body(mode="cash", amount=10))
         with pytest.raises(GHLError) as over:
@@ -521,7 +463,7 @@ async def test_amounts_outside_the_balance_are_400(world: World) -> None:
             await sdk.payments.create_order_fulfillment(
                 order_id,
                 world.body(
-                    trackings=[], items=[{"priceId": _price_id(PROD_LAMP), "qty": 4}], notifyCustomer=False
+                    trackings=[], items=[{"priceId": price_id(PROD_LAMP), "qty": 4}], notifyCustomer=False
                 ),
             )
         order = await _order(sdk, world, order_id)
@@ -534,13 +476,13 @@ async def test_amounts_outside_the_balance_are_400(world: World) -> None:
     assert over.value.status_code == 400
     assert over.value.message == "Amount $100.00 exceeds the balance due of $80.00"
     assert too_many.value.status_code == 400
-    assert too_many.value.message == f"Cannot fulfil 4 of price {_price_id(PROD_LAMP)}: 3 left to fulfil"
-    assert _states(order) == ("pending", "unpaid", "unfulfilled")
+    assert too_many.value.message == f"Cannot fulfil 4 of price {price_id(PROD_LAMP)}: 3 left to fulfil"
+    assert states(order) == ("pending", "unpaid", "unfulfilled")
 
 
 async def test_card_payment_without_last4_is_422(world: World) -> None:
     order_id = world.new_order()
-    async with connect(world.server, world.token) as sdk:
+    async with world.connect() as sdk:
         with pytest.raises(GHLError) as no_last4:
             await sdk.payments.record_order_payment(order_id, world.body(mode="card", card={"type": "visa"}))
         with pytest.raises(GHLError) as no_card:
@@ -570,29 +512,29 @@ async def test_card_payment_without_last4_is_422(world: World) -> None:
 async def test_token_without_the_scope_is_401(world: World) -> None:
     order_id = world.new_order()
     loc = world.location
-    async with connect(world.server, world.no_collect_token) as sdk:
+    async with world.connect(world.no_collect_token) as sdk:
         with pytest.raises(GHLError) as paying:
             await sdk.payments.record_order_payment(order_id, world.body(mode="cash"))
         # The same token may ship and read: only the payment needs payments/orders.collectPayment.
         shipped = await sdk.payments.create_order_fulfillment(
             order_id,
             world.body(
-                trackings=[], items=[{"priceId": _price_id(PROD_SHADE), "qty": 1}], notifyCustomer=False
+                trackings=[], items=[{"priceId": price_id(PROD_SHADE), "qty": 1}], notifyCustomer=False
             ),
         )
         order = await _order(sdk, world, order_id)
-    async with connect(world.server, world.orders_readonly_token) as sdk:
+    async with world.connect(world.orders_readonly_token) as sdk:
         with pytest.raises(GHLError) as shipping:
             await sdk.payments.create_order_fulfillment(
                 order_id,
                 world.body(
-                    trackings=[], items=[{"priceId": _price_id(PROD_LAMP), "qty": 1}], notifyCustomer=False
+                    trackings=[], items=[{"priceId": price_id(PROD_LAMP), "qty": 1}], notifyCustomer=False
                 ),
             )
         with pytest.raises(GHLError) as transactions:
             await sdk.payments.list_transactions(alt_id=loc, alt_type="location")
         fulfillments = await sdk.payments.list_order_fulfillment(loc, "location", order_id)
-    async with connect(world.server, world.transactions_only_token) as sdk:
+    async with world.connect(world.transactions_only_token) as sdk:
         # The spec declares no scope for the notes route.
         notes = await sdk.payments.list_order_notes(loc, "location", order_id)
         with pytest.raises(GHLError) as fulfillment_list:
@@ -602,7 +544,7 @@ async def test_token_without_the_scope_is_401(world: World) -> None:
         assert caught.value.status_code == 401
         assert caught.value.message == "The token is not authorized for this scope."
     assert shipped["status"] is True
-    assert _states(order) == ("pending", "unpaid", "partially_fulfilled")
+    assert states(order) == ("pending", "unpaid", "partially_fulfilled")
     assert [f["_id"] for f in fulfillments["data"]] == [shipped["data"]["_id"]]
     assert [n["type"] for n in notes["data"]] == ["order_created", "fulfillment_created"]
 
@@ -610,12 +552,12 @@ async def test_token_without_the_scope_is_401(world: World) -> None:
 async def test_unknown_transaction_is_404(world: World) -> None:
     other = world.server.create_order(world.foreign_location, {**_lamp_order(), "amount_paid": 8000})
     foreign_token = world.server.new_token(world.foreign_location, ALL_SCOPES)
-    async with connect(world.server, foreign_token) as sdk:
+    async with world.connect(foreign_token) as sdk:
         listed = await sdk.payments.list_transactions(
             alt_id=world.foreign_location, alt_type="location", entity_id=other["id"]
         )
     (foreign,) = listed["data"]
-    async with connect(world.server, world.token) as sdk:
+    async with world.connect() as sdk:
         with pytest.raises(GHLError) as missing:
             await sdk.payments.get_transaction_by_id(MISSING_ID, world.location, "location")
         with pytest.raises(GHLError) as elsewhere:
@@ -629,14 +571,14 @@ async def test_unknown_transaction_is_404(world: World) -> None:
 
 async def test_unknown_order_is_404_on_every_route(world: World) -> None:
     loc = world.location
-    async with connect(world.server, world.token) as sdk:
+    async with world.connect() as sdk:
         payments = sdk.payments
         calls = [
             payments.record_order_payment(MISSING_ID, world.body(mode="cash")),
             payments.create_order_fulfillment(
                 MISSING_ID,
                 world.body(
-                    trackings=[], items=[{"priceId": _price_id(PROD_LAMP), "qty": 1}], notifyCustomer=False
+                    trackings=[], items=[{"priceId": price_id(PROD_LAMP), "qty": 1}], notifyCustomer=False
                 ),
             ),
             payments.list_order_fulfillment(loc, "location", MISSING_ID),
@@ -655,7 +597,7 @@ async def test_unknown_order_is_404_on_every_route(world: World) -> None:
 async def test_foreign_location_in_the_body_is_401(world: World) -> None:
     order_id = world.new_order()
     foreign = {"altId": world.foreign_location, "altType": "location"}
-    async with connect(world.server, world.token) as sdk:
+    async with world.connect() as sdk:
         with pytest.raises(GHLError) as paying:
             await sdk.payments.record_order_payment(order_id, {**foreign, "mode": "cash"})
         with pytest.raises(GHLError) as shipping:
@@ -664,7 +606,7 @@ async def test_foreign_location_in_the_body_is_401(world: World) -> None:
                 {
                     **foreign,
                     "trackings": [],
-                    "items": [{"priceId": _price_id(PROD_LAMP), "qty": 1}],
+                    "items": [{"priceId": price_id(PROD_LAMP), "qty": 1}],
                     "notifyCustomer": True,
                 },
             )
@@ -673,7 +615,7 @@ async def test_foreign_location_in_the_body_is_401(world: World) -> None:
     for caught in (paying, shipping):
         assert caught.value.status_code == 401
         assert caught.value.message == "This location is not accessible from this token!"
-    assert _states(order) == ("pending", "unpaid", "unfulfilled")
+    assert states(order) == ("pending", "unpaid", "unfulfilled")
 
 
 async def test_retries_are_recorded_once(world: World) -> None:
@@ -683,7 +625,7 @@ async def test_retries_are_recorded_once(world: World) -> None:
     deposit = world.body(mode="cash", amount=20, isPartialPayment=True)
     keyed = world.body(mode="cash", amount=30, isPartialPayment=True)
     key = {"headers": {"Idempotency-Key": "deposit-2"}}
-    async with connect(world.server, world.token) as sdk:
+    async with world.connect() as sdk:
         payments = sdk.payments
         first = await payments.record_order_payment(order_id, deposit)
         again = await payments.record_order_payment(order_id, deposit)

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Drives the official Elastic Path SDK (@elasticpath/js-sdk) against an ordergate server.
 //
-// Input: one JSON job on stdin:
+// Input: one JSON job, as the first argument or on stdin (read by ../harness.js):
 //   {
 //     "host": "127.0.0.1:8000",                 // the SDK builds http://<host>/oauth/access_token, /v2/...
 //     "client_id": "...", "client_secret": "...", // no secret: the SDK uses the implicit grant
@@ -24,15 +24,7 @@
 'use strict';
 
 const { gateway, MemoryStorageFactory } = require('@elasticpath/js-sdk');
-
-function readJob() {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    process.stdin.on('data', (chunk) => chunks.push(chunk));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
-}
+const { readJob, answer } = require('../harness');
 
 function errorValue(err) {
   if (err instanceof Error) {
@@ -114,16 +106,7 @@ async function main() {
   const ep = gateway(config);
   // The SDK logs token checks with console.info; keep stdout for results only.
   console.info = () => {};
-  for (const call of job.calls) {
-    let line;
-    try {
-      const result = await run(ep, storage, sent, call);
-      line = result === undefined ? null : result;
-    } catch (err) {
-      line = { error: errorValue(err) };
-    }
-    process.stdout.write(`${JSON.stringify(line)}\n`);
-  }
+  await answer(job.calls, (call) => run(ep, storage, sent, call), (err) => ({ error: errorValue(err) }));
 }
 
 main().catch((err) => {

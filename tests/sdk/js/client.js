@@ -23,18 +23,7 @@
 'use strict';
 
 const { HighLevel } = require('@gohighlevel/api-client');
-
-function readJob() {
-  if (process.argv.length > 2) {
-    return Promise.resolve(process.argv[2]);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    process.stdin.on('data', (chunk) => chunks.push(chunk));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
-}
+const { readJob, answer } = require('../harness');
 
 function describeError(err) {
   return {
@@ -74,6 +63,22 @@ function sentBody(data) {
   } catch (err) {
     return data;
   }
+}
+
+// One call: the data the SDK method returns (a promise), or the requests sent so far for `sentRequests`.
+function runCall(ghl, sent, call) {
+  if (call.method === 'sentRequests') {
+    return sent.slice();
+  }
+  const service = ghl[call.service || 'payments'];
+  const method = service && service[call.method];
+  if (typeof method !== 'function') {
+    return { error: { name: 'UnknownMethod', code: null, statusCode: null, message: `no such SDK method: ${call.method}`, response: null } };
+  }
+  const args = call.body === undefined
+    ? [call.params || {}, call.options]
+    : [call.params || {}, call.body, call.options];
+  return method.apply(service, args);
 }
 
 async function main() {
@@ -122,29 +127,7 @@ async function main() {
     },
   );
 
-  for (const call of job.calls) {
-    let line;
-    if (call.method === 'sentRequests') {
-      line = sent.slice();
-    } else {
-      const service = ghl[call.service || 'payments'];
-      const method = service && service[call.method];
-      if (typeof method !== 'function') {
-        line = { error: { name: 'UnknownMethod', code: null, statusCode: null, message: `no such SDK method: ${call.method}`, response: null } };
-      } else {
-        try {
-          const args = call.body === undefined
-            ? [call.params || {}, call.options]
-            : [call.params || {}, call.body, call.options];
-          const data = await method.apply(service, args);
-          line = data === undefined ? null : data;
-        } catch (err) {
-          line = describeError(err);
-        }
-      }
-    }
-    process.stdout.write(`${JSON.stringify(line)}\n`);
-  }
+  await answer(job.calls, (call) => runCall(ghl, sent, call), describeError);
   return 0;
 }
 
