@@ -280,7 +280,7 @@ async def test_an_order_paid_in_two_parts_and_shipped_in_two(world: World) -> No
     assert listed["totalCount"] == 2
     card, cash = listed["data"]
     assert [n["meta"]["transactionId"] for n in timeline[1:3]] == [cash["_id"], card["_id"]]
-    assert [n["meta"]["amount"] for n in timeline[1:3]] == [3250, 4750]
+    assert [n["meta"]["amount"] for n in timeline[1:3]] == [32.5, 47.5]
     assert (cash["amount"], card["amount"]) == (32.5, 47.5)
     assert sum(t["amount"] for t in listed["data"]) == done["amount"] == 80
     for transaction in listed["data"]:
@@ -619,7 +619,7 @@ async def test_foreign_location_in_the_body_is_401(world: World) -> None:
 
 
 async def test_retries_are_recorded_once(world: World) -> None:
-    """The SDK never retries a POST by itself, but integrators do: an identical body within a minute, or a
+    """The SDK never retries a POST by itself, but integrators do: an identical body within 10 seconds, or a
     repeated Idempotency-Key (passed through the SDK's `options`), is the same payment."""
     order_id = world.new_order()
     deposit = world.body(mode="cash", amount=20, isPartialPayment=True)
