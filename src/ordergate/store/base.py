@@ -19,7 +19,7 @@ from ordergate.domain.order import Order
 from ordergate.domain.order_filter import FilteredOrderQuery
 from ordergate.domain.query import OrderQuery, TransactionQuery
 from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
-from ordergate.store import order_filter
+from ordergate.store import counts, order_filter
 from ordergate.store.clients import ApiClientRecords
 from ordergate.store.history import (
     EVENT_COLUMNS,
@@ -142,6 +142,22 @@ def order_filters(query: OrderQuery) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), args
 
 
+def _count_filters(query: OrderQuery) -> dict[str, Any]:
+    """The query's filters by column, for `counts.countable`; a filter `order_counts` cannot answer is
+    named by a column it does not have, so that the rows get counted."""
+    filters: dict[str, Any] = {}
+    if query.status is not None:
+        filters["status"] = query.status.value
+    if query.payment_status is not None:
+        filters["payment_status"] = query.payment_status.value
+    if query.live_mode is not None:
+        filters["live_mode"] = query.live_mode
+    others = (query.created_from, query.created_to, query.search, query.contact_id, query.source_id)
+    if query.product_ids or any(value is not None for value in others):
+        filters["rows"] = True
+    return filters
+
+
 def token_from_row(row: Row) -> TokenRecord:
     return TokenRecord(
         id=row[0],
@@ -258,6 +274,7 @@ class Store(ApiClientRecords, ABC):
         await self._bulk_insert(tx, "transactions", TRANSACTION_COLUMNS, transactions)
         await self._bulk_insert(tx, "fulfillments", FULFILLMENT_COLUMNS, fulfillments)
         await self._bulk_insert(tx, "order_events", EVENT_COLUMNS, events)
+        await tx.executemany(counts.UPSERT, counts.changes(added=[counts.key_of(o) for o in orders]))
 
     async def _bulk_insert(self, tx: Tx, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
         """Insert many rows into `table`; a driver may override this with a faster path (COPY)."""
@@ -273,20 +290,50 @@ class Store(ApiClientRecords, ABC):
     async def list_orders(self, query: OrderQuery) -> tuple[list[Order], int]:
         """One page of orders, newest first, and the exact number that match."""
         where, args = order_filters(query)
-        rows, total = await self._newest_page("orders", where, args, query.limit, query.offset)
+        counted = counts.countable(_count_filters(query))
+        rows, total = await self._newest_page(
+            "orders",
+            location_id=query.location_id,
+            where=where,
+            args=args,
+            limit=query.limit,
+            offset=query.offset,
+            counted=counted,
+        )
         return [_decode_order(data) for data in rows], total
 
     async def _newest_page(
-        self, table: str, where: str, args: list[Any], limit: int, offset: int
+        self,
+        table: str,
+        *,
+        location_id: str,
+        where: str,
+        args: list[Any],
+        limit: int,
+        offset: int,
+        counted: tuple[str, list[Any]] | None = None,
     ) -> tuple[list[str], int]:
         """The `data` of one page of `table`, newest first, and the exact count of matching rows, read in one
-        snapshot so that the page and its count agree whatever is being written meanwhile."""
+        snapshot so that the page and its count agree whatever is being written meanwhile.
+
+        The page is found on the index alone (ids only, however deep the offset) and only its own rows are
+        then read. With `counted` (a clause over `order_counts`), the count is a sum of a few counters."""
         async with self.snapshot() as reader:
             rows = await reader.fetch(
-                f"SELECT data FROM {table} WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                (*args, limit, offset),
+                f"SELECT data FROM {table} WHERE location_id = ? AND id IN ("
+                f"SELECT id FROM {table} WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
+                ") ORDER BY created_at DESC, id DESC",
+                (location_id, *args, limit, offset),
             )
-            total = await reader.fetch(f"SELECT count(*) FROM {table} WHERE {where}", args)
+            if counted is None:
+                total = await reader.fetch(f"SELECT count(*) FROM {table} WHERE {where}", args)
+            else:
+                clause, count_args = counted
+                total = await reader.fetch(
+                    "SELECT COALESCE(SUM(n), 0) FROM order_counts WHERE location_id = ?"
+                    + (f" AND {clause}" if clause else ""),
+                    (location_id, *count_args),
+                )
         return [r[0] for r in rows], int(total[0][0])
 
     # --- the order lifecycle ---------------------------------------------------------------------
@@ -319,7 +366,14 @@ class Store(ApiClientRecords, ABC):
     async def list_transactions(self, query: TransactionQuery) -> tuple[list[Transaction], int]:
         """One page of transactions, newest first, and the exact number that match."""
         where, args = transaction_filters(query)
-        rows, total = await self._newest_page("transactions", where, args, query.limit, query.offset)
+        rows, total = await self._newest_page(
+            "transactions",
+            location_id=query.location_id,
+            where=where,
+            args=args,
+            limit=query.limit,
+            offset=query.offset,
+        )
         return [decode_transaction(data) for data in rows], total
 
     async def order_fulfillments(self, location_id: str, order_id: str) -> list[Fulfillment]:

@@ -13,6 +13,7 @@ from ordergate.domain.lifecycle import opening_records
 from ordergate.domain.order import Order
 from ordergate.domain.query import TransactionQuery
 from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
+from ordergate.store import counts
 
 _encode = msgspec.json.Encoder().encode
 KEY_REUSED = "Idempotency-Key was already used with a different request"
@@ -127,6 +128,7 @@ class OrderWork:
         self._tx = tx
         self.location_id = location_id
         self.order = order
+        self._counted = counts.key_of(order) if order is not None else None  # as stored, before any change
         # Every column after the key (location_id, id), so that no filter column can go stale.
         names = [name.strip() for name in order_columns.split(",")][2:]
         self._update_order = (
@@ -137,6 +139,12 @@ class OrderWork:
         """Write back the locked order; `row` is `store.base.order_row(order)`."""
         assert self.order is not None
         await self._tx.execute(self._update_order, (*row[2:], self.location_id, self.order.id))
+        now_counted = counts.key_of(self.order)
+        if self._counted is not None and now_counted != self._counted:
+            await self._tx.executemany(
+                counts.UPSERT, counts.changes(added=[now_counted], removed=[self._counted])
+            )
+            self._counted = now_counted
 
     async def add_transaction(self, transaction: Transaction, request_hash: str | None = None) -> None:
         await self._tx.execute(

@@ -103,7 +103,7 @@ def _backfill() -> None:
     bind = op.get_bind()
     assignments = ", ".join(f"{c} = :{c}" for c in (*_TEXT_COLUMNS, "total", "total_without_tax"))
     # The column names are this module's own constants; values travel as parameters.
-    update_order = sa.text(f"UPDATE orders SET {assignments} WHERE location_id = :loc AND id = :oid")  # noqa: S608
+    update_order = sa.text(f"UPDATE orders SET {assignments} WHERE location_id = :loc AND id = :oid")
     update_sku = sa.text(
         "UPDATE order_products SET sku = :sku "
         "WHERE location_id = :loc AND order_id = :oid AND product_id = :pid"
