@@ -19,7 +19,7 @@ from ordergate.domain.order import Order
 from ordergate.domain.order_filter import FilteredOrderQuery
 from ordergate.domain.query import OrderQuery, TransactionQuery
 from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
-from ordergate.store import counts, order_filter
+from ordergate.store import counts, order_filter, search_index
 from ordergate.store.clients import ApiClientRecords
 from ordergate.store.history import (
     EVENT_COLUMNS,
@@ -105,8 +105,9 @@ def product_rows(order: Order) -> list[tuple[str, str, str, str | None]]:
     return [(order.location_id, product, order.id, sku) for product, sku in skus.items()]
 
 
-def order_filters(query: OrderQuery) -> tuple[str, list[Any]]:
-    """The WHERE clause of a list query and its arguments, location first."""
+def order_filters(query: OrderQuery, *, indexed_search: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause of a list query and its arguments, location first. With `indexed_search`,
+    `search` goes through SQLite's trigram index (`search_index`) instead of a LIKE over every row."""
     clauses = ["location_id = ?"]
     args: list[Any] = [query.location_id]
     if query.status is not None:
@@ -131,8 +132,13 @@ def order_filters(query: OrderQuery) -> tuple[str, list[Any]]:
         clauses.append("created_at <= ?")
         args.append(query.created_to)
     if query.search:
-        clauses.append("search_text LIKE ? ESCAPE '\\'")
-        args.append(f"%{escape_like(query.search)}%")
+        pattern = f"%{escape_like(query.search)}%"
+        if indexed_search:
+            clauses.append(search_index.MATCH)
+            args.extend((pattern, query.location_id))
+        else:
+            clauses.append("search_text LIKE ? ESCAPE '\\'")
+            args.append(pattern)
     if query.product_ids:
         marks = ", ".join("?" for _ in query.product_ids)
         clauses.append(
@@ -275,6 +281,9 @@ class Store(ApiClientRecords, ABC):
         await self._bulk_insert(tx, "fulfillments", FULFILLMENT_COLUMNS, fulfillments)
         await self._bulk_insert(tx, "order_events", EVENT_COLUMNS, events)
         await tx.executemany(counts.UPSERT, counts.changes(added=[counts.key_of(o) for o in orders]))
+        if self.kind == "sqlite":
+            entries = [search_index.entry(o.location_id, o.id, o.search_text) for o in orders]
+            await tx.executemany(search_index.INSERT, entries)
 
     async def _bulk_insert(self, tx: Tx, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
         """Insert many rows into `table`; a driver may override this with a faster path (COPY)."""
@@ -289,7 +298,7 @@ class Store(ApiClientRecords, ABC):
 
     async def list_orders(self, query: OrderQuery) -> tuple[list[Order], int]:
         """One page of orders, newest first, and the exact number that match."""
-        where, args = order_filters(query)
+        where, args = order_filters(query, indexed_search=self.kind == "sqlite")
         counted = counts.countable(_count_filters(query))
         rows, total = await self._newest_page(
             "orders",
@@ -348,7 +357,8 @@ class Store(ApiClientRecords, ABC):
                 f"SELECT data FROM orders WHERE location_id = ? AND id = ?{self.lock_clause}",
                 (location_id, order_id),
             )
-            yield OrderWork(tx, location_id, _decode_order(rows[0][0]) if rows else None, _ORDER_COLUMNS)
+            order = _decode_order(rows[0][0]) if rows else None
+            yield OrderWork(tx, location_id, order, _ORDER_COLUMNS, search_indexed=self.kind == "sqlite")
 
     async def get_transaction(self, location_id: str, transaction_id: str) -> Transaction | None:
         rows = await self.fetch(

@@ -13,7 +13,7 @@ from ordergate.domain.lifecycle import opening_records
 from ordergate.domain.order import Order
 from ordergate.domain.query import TransactionQuery
 from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
-from ordergate.store import counts
+from ordergate.store import counts, search_index
 
 _encode = msgspec.json.Encoder().encode
 KEY_REUSED = "Idempotency-Key was already used with a different request"
@@ -124,8 +124,18 @@ class OrderWork:
     everything asked is committed together or not at all.
     """
 
-    def __init__(self, tx: Any, location_id: str, order: Order | None, order_columns: str) -> None:
+    def __init__(
+        self,
+        tx: Any,
+        location_id: str,
+        order: Order | None,
+        order_columns: str,
+        *,
+        search_indexed: bool = False,
+    ) -> None:
         self._tx = tx
+        self._search_indexed = search_indexed
+        self._search_text = order.search_text if order is not None else None
         self.location_id = location_id
         self.order = order
         self._counted = counts.key_of(order) if order is not None else None  # as stored, before any change
@@ -139,6 +149,11 @@ class OrderWork:
         """Write back the locked order; `row` is `store.base.order_row(order)`."""
         assert self.order is not None
         await self._tx.execute(self._update_order, (*row[2:], self.location_id, self.order.id))
+        if self._search_indexed and self.order.search_text != self._search_text:
+            entry = search_index.entry(self.location_id, self.order.id, self.order.search_text)
+            await self._tx.execute(search_index.DELETE, (entry[0],))
+            await self._tx.execute(search_index.INSERT, entry)
+            self._search_text = self.order.search_text
         now_counted = counts.key_of(self.order)
         if self._counted is not None and now_counted != self._counted:
             await self._tx.executemany(
