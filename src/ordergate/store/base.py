@@ -16,7 +16,7 @@ import msgspec
 
 from ordergate.domain.access import Location, Scope, TokenRecord
 from ordergate.domain.order import Order
-from ordergate.domain.order_filter import FilteredOrderQuery
+from ordergate.domain.order_filter import FilteredOrderQuery, Op
 from ordergate.domain.query import OrderQuery, TransactionQuery
 from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
 from ordergate.store import counts, order_filter, search_index
@@ -326,7 +326,7 @@ class Store(ApiClientRecords, ABC):
         snapshot so that the page and its count agree whatever is being written meanwhile.
 
         The page is found on the index alone (ids only, however deep the offset) and only its own rows are
-        then read. With `counted` (a clause over `order_counts`), the count is a sum of a few counters."""
+        then read. With `counted` (`counts.countable`), the count is a sum of a few counters."""
         async with self.snapshot() as reader:
             rows = await reader.fetch(
                 f"SELECT data FROM {table} WHERE location_id = ? AND id IN ("
@@ -337,12 +337,8 @@ class Store(ApiClientRecords, ABC):
             if counted is None:
                 total = await reader.fetch(f"SELECT count(*) FROM {table} WHERE {where}", args)
             else:
-                clause, count_args = counted
-                total = await reader.fetch(
-                    "SELECT COALESCE(SUM(n), 0) FROM order_counts WHERE location_id = ?"
-                    + (f" AND {clause}" if clause else ""),
-                    (location_id, *count_args),
-                )
+                count_sql, count_args = counted
+                total = await reader.fetch(count_sql, (location_id, *count_args))
         return [r[0] for r in rows], int(total[0][0])
 
     # --- the order lifecycle ---------------------------------------------------------------------
@@ -415,15 +411,28 @@ class Store(ApiClientRecords, ABC):
 
     async def filter_orders(self, query: FilteredOrderQuery) -> tuple[list[Order], int]:
         """One page of orders matching every condition, in the query's sort, and the exact number that
-        match, read in one snapshot."""
+        match, read in one snapshot (the page found on the index first, as in `_newest_page`)."""
         if query.matches_nothing:
             return [], 0
         where, args = order_filter.where_clause(query)
+        sort = order_filter.order_by(query.sort)
+        fields = [c.field.value if c.op is Op.IN else "rows" for c in query.conditions]
+        counted = (
+            counts.countable(
+                {f: tuple(str(v) for v in c.values) for f, c in zip(fields, query.conditions, strict=True)}
+            )
+            if len(set(fields)) == len(fields)  # a field named twice: its conditions intersect; count rows
+            else None
+        )
         async with self.snapshot() as reader:
             rows = await reader.fetch(
-                f"SELECT data FROM orders WHERE {where} "
-                f"ORDER BY {order_filter.order_by(query.sort)} LIMIT ? OFFSET ?",
-                (*args, query.limit, query.offset),
+                f"SELECT data FROM orders WHERE location_id = ? AND id IN ("
+                f"SELECT id FROM orders WHERE {where} ORDER BY {sort} LIMIT ? OFFSET ?) ORDER BY {sort}",
+                (query.location_id, *args, query.limit, query.offset),
             )
-            total = await reader.fetch(f"SELECT count(*) FROM orders WHERE {where}", args)
+            if counted is None:
+                total = await reader.fetch(f"SELECT count(*) FROM orders WHERE {where}", args)
+            else:
+                count_sql, count_args = counted
+                total = await reader.fetch(count_sql, (query.location_id, *count_args))
         return [_decode_order(r[0]) for r in rows], int(total[0][0])

@@ -39,14 +39,14 @@ def changes(added: Iterable[Key] = (), removed: Iterable[Key] = ()) -> list[tupl
 
 
 def countable(filters: dict[str, Any]) -> tuple[str, list[Any]] | None:
-    """The WHERE clause over `order_counts` for filters that are all on its columns (`column` -> a
-    value or a tuple of values), or None when some filter needs the orders themselves."""
+    """The count query over `order_counts` (location first) for filters that are all on its columns
+    (`column` -> a value or a tuple of values), or None when some filter needs the orders themselves."""
     if any(column not in COLUMNS for column in filters):
         return None
-    clauses: list[str] = []
+    clauses: list[str] = ["location_id = ?"]
     args: list[Any] = []
     for column, value in filters.items():
         values = value if isinstance(value, tuple) else (value,)
         clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
         args.extend(values)
-    return " AND ".join(clauses), args
+    return f"SELECT COALESCE(SUM(n), 0) FROM order_counts WHERE {' AND '.join(clauses)}", args
