@@ -41,13 +41,35 @@ test: install
 	$(BIN)/pytest
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
-	$(BIN)/mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src tests bench --exclude "^bench/data/"
 
 format: $(INSTALLED)
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
+
+# Benchmarks (BENCHMARKS.md), never part of `make test`. The set-up (the `bench` extras, wrk, Prism in npx's
+# cache) happens once, outside the timed run; the run itself installs wrk with apt-get if it can.
+BENCH_INSTALLED := $(VENV)/.bench-installed
+PRISM := @stoplight/prism-cli@5.14.2
+
+.PHONY: bench bench-quick
+
+$(BENCH_INSTALLED): pyproject.toml $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@if command -v npx >/dev/null 2>&1; then \
+		npx --yes $(PRISM) --version >/dev/null || echo "warning: Prism could not be fetched; it will be skipped" >&2; \
+	else \
+		echo "warning: npx not found; the Prism comparison will be skipped" >&2; \
+	fi
+	touch $@
+
+bench: $(BENCH_INSTALLED)
+	$(BIN)/python -m bench.run
+
+bench-quick: $(BENCH_INSTALLED)
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) $(SDK_DIR)/node_modules $(EP_SDK_DIR)/node_modules .mypy_cache .ruff_cache .pytest_cache
