@@ -24,8 +24,12 @@ _PRAGMAS = (
     "PRAGMA synchronous = NORMAL",
     "PRAGMA busy_timeout = 10000",
     "PRAGMA foreign_keys = ON",
-    "PRAGMA cache_size = -65536",
 )
+# Page cache per connection, in KiB. Each connection has its own, so the readers' caches add up: they are
+# kept small, and the operating system's page cache (shared, not counted in the process's memory) holds the
+# rest of a large database. The writer gets more room for the index pages a bulk import dirties.
+WRITER_CACHE_KIB = 65_536
+READER_CACHE_KIB = 16_384
 
 
 class _SqliteTx:
@@ -42,9 +46,9 @@ class _SqliteTx:
         return list(await self._conn.execute_fetchall(sql, args))
 
 
-async def _connect(path: str) -> aiosqlite.Connection:
+async def _connect(path: str, cache_kib: int) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
-    for pragma in _PRAGMAS:
+    for pragma in (*_PRAGMAS, f"PRAGMA cache_size = -{cache_kib}"):
         await conn.execute(pragma)
     return conn
 
@@ -62,8 +66,8 @@ class SqliteStore(Store):
 
     @classmethod
     async def open(cls, url: DatabaseUrl) -> SqliteStore:
-        writer = await _connect(url.path)
-        readers = [await _connect(url.path) for _ in range(READERS)]
+        writer = await _connect(url.path, WRITER_CACHE_KIB)
+        readers = [await _connect(url.path, READER_CACHE_KIB) for _ in range(READERS)]
         return cls(writer, readers)
 
     async def fetch(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
