@@ -57,3 +57,19 @@ async def test_seeding_in_batches_is_deterministic_and_complete(
     assert total == 450
     newest = sorted(expected, key=lambda o: (o.created_at, o.id), reverse=True)[:100]
     assert [o.id for o in page] == [o.id for o in newest]
+
+
+async def test_sqlite_analyses_after_a_bulk_insert_and_pages_by_primary_key(
+    store: Store, location: str
+) -> None:
+    if store.kind != "sqlite":
+        pytest.skip("PostgreSQL's statistics come from autovacuum")
+    await store.insert_orders(list(generate_orders(location, 1_200, 3)))
+    assert await store.fetch("SELECT stat FROM sqlite_stat1 WHERE tbl = 'orders'")
+    plan = await store.fetch(
+        "EXPLAIN QUERY PLAN SELECT data FROM orders WHERE location_id = ? AND id IN ("
+        "SELECT id FROM orders WHERE location_id = ? ORDER BY created_at DESC, id DESC LIMIT 20) "
+        "ORDER BY created_at DESC, id DESC",
+        (location, location),
+    )
+    assert "(location_id=? AND id=?)" in str(plan[0][3])  # the 20 rows by key, not the tenant in order
