@@ -1,9 +1,10 @@
 """The ceiling: the most the stack under ordergate can serve, for ordergate's ratio to be read against.
 
 A bare ASGI callable on the same server (uvicorn, uvloop, httptools, one worker), with the same driver and
-pool as ordergate's store, running the same SQL: the primary-key lookup for one order, and for a list the
-same page and count queries in the same kind of snapshot (built by the store's own filter functions). It
-answers with the stored JSON as it is. No token check, no parameter validation, no rendering, no logging.
+pool settings as ordergate's store, sending exactly the statements ordergate's store sends for the request
+(recorded from the store's own code, see `bench.statements`), in the same kind of snapshot for a page and
+its count. It answers with the stored JSON as it is: no token check, no parameter validation beyond what
+building the query needs, no decoding or rendering, no logging.
 
     BENCH_DATABASE_URL=postgresql://... uvicorn bench.ceiling:app
 """
@@ -19,11 +20,10 @@ from urllib.parse import parse_qsl
 import aiosqlite
 import asyncpg
 
+from bench.statements import Statement, statements_of
 from ordergate.domain.clock import DAY_MS, parse_day
 from ordergate.domain.order import OrderStatus, PaymentStatus
 from ordergate.domain.query import OrderQuery, TransactionQuery
-from ordergate.store.base import order_filters
-from ordergate.store.history import transaction_filters
 from ordergate.store.postgres import numbered
 from ordergate.store.sqlite import READER_CACHE_KIB, READERS
 from ordergate.store.url import parse_database_url
@@ -32,9 +32,6 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
-GET_ORDER = "SELECT data FROM orders WHERE location_id = ? AND id = ?"
-PAGE = "SELECT data FROM {table} WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
-COUNT = "SELECT count(*) FROM {table} WHERE {where}"
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode = WAL",
     "PRAGMA busy_timeout = 10000",
@@ -43,51 +40,45 @@ SQLITE_PRAGMAS = (
 
 
 class Postgres:
+    kind = "postgresql"
+
     def __init__(self, pool: asyncpg.Pool[asyncpg.Record]) -> None:
         self.pool = pool
 
-    async def value(self, sql: str, args: list[Any]) -> Any:
-        return await self.pool.fetchval(numbered(sql), *args)
+    async def value(self, statement: Statement) -> Any:
+        return await self.pool.fetchval(numbered(statement[0]), *statement[1])
 
-    async def page(
-        self, table: str, where: str, args: list[Any], limit: int, offset: int
-    ) -> tuple[list[str], int]:
+    async def snapshot(self, statements: list[Statement]) -> list[list[Any]]:
         async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-            rows = await conn.fetch(numbered(PAGE.format(table=table, where=where)), *args, limit, offset)
-            total = await conn.fetchval(numbered(COUNT.format(table=table, where=where)), *args)
-        return [row[0] for row in rows], int(total)
+            return [list(await conn.fetch(numbered(sql), *args)) for sql, args in statements]
 
 
 class Sqlite:
+    kind = "sqlite"
+
     def __init__(self, readers: list[aiosqlite.Connection]) -> None:
         self.readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         for reader in readers:
             self.readers.put_nowait(reader)
 
-    async def value(self, sql: str, args: list[Any]) -> Any:
+    async def value(self, statement: Statement) -> Any:
         conn = await self.readers.get()
         try:
-            rows = list(await conn.execute_fetchall(sql, args))
+            rows = list(await conn.execute_fetchall(*statement))
         finally:
             self.readers.put_nowait(conn)
         return rows[0][0] if rows else None
 
-    async def page(
-        self, table: str, where: str, args: list[Any], limit: int, offset: int
-    ) -> tuple[list[str], int]:
+    async def snapshot(self, statements: list[Statement]) -> list[list[Any]]:
         conn = await self.readers.get()
         try:
             await conn.execute("BEGIN")
             try:
-                rows = list(
-                    await conn.execute_fetchall(PAGE.format(table=table, where=where), [*args, limit, offset])
-                )
-                total = list(await conn.execute_fetchall(COUNT.format(table=table, where=where), args))
+                return [list(await conn.execute_fetchall(sql, args)) for sql, args in statements]
             finally:
                 await conn.execute("COMMIT")
         finally:
             self.readers.put_nowait(conn)
-        return [row[0] for row in rows], int(total[0][0])
 
 
 async def connect(url: str) -> Postgres | Sqlite:
@@ -142,31 +133,31 @@ class Ceiling:
         await send({"type": "http.response.body", "body": body})
 
     async def answer(self, path: str, query_string: bytes) -> tuple[int, bytes]:
-        assert self.db is not None
+        db = self.db
+        assert db is not None
         query = dict(parse_qsl(query_string.decode("latin-1")))
         if path.startswith("/payments/orders/"):
-            data = await self.db.value(GET_ORDER, [query["altId"], path.rsplit("/", 1)[1]])
+            location, order_id = query["altId"], path.rsplit("/", 1)[1]
+            sent = await statements_of(db.kind, lambda store: store.get_order(location, order_id))
+            data = await db.value(sent[0])
             return (200, data.encode()) if data is not None else (404, b'{"message":"Order not found"}')
         if path == "/payments/orders":
             orders = order_query(query)
-            where, args = order_filters(orders)
-            rows, total = await self.db.page("orders", where, args, orders.limit, orders.offset)
-            return 200, _page(rows, total)
-        if path == "/payments/transactions":
+            sent = await statements_of(db.kind, lambda store: store.list_orders(orders))
+        elif path == "/payments/transactions":
             transactions = TransactionQuery(
                 location_id=query["altId"],
                 order_id=query.get("entityId") or None,
                 limit=_int(query, "limit", 10),
                 offset=_int(query, "offset", 0),
             )
-            where, args = transaction_filters(transactions)
-            rows, total = await self.db.page(
-                "transactions", where, args, transactions.limit, transactions.offset
-            )
-            return 200, _page(rows, total)
-        if path == "/healthz":
+            sent = await statements_of(db.kind, lambda store: store.list_transactions(transactions))
+        elif path == "/healthz":
             return 200, b'{"status":"ok"}'
-        return 404, b'{"message":"not found"}'
+        else:
+            return 404, b'{"message":"not found"}'
+        results = await db.snapshot(sent)  # the page first, its count last, as the store reads them
+        return 200, _page([row[0] for row in results[0]], int(results[-1][0][0]))
 
 
 def _page(rows: list[str], total: int) -> bytes:

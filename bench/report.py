@@ -47,6 +47,7 @@ class Run:
     rows: list[dict[str, Any]]
     imports: dict[str, tuple[int, float]]  # database -> (orders, seconds)
     skipped: list[tuple[str, str, str]]  # (scenario, database, reason)
+    disagreements: list[str]  # a comparison server whose answer differed from ordergate's
     plans: list[Plan]
     prism: str | None  # why Prism did not run, if it did not
 
@@ -220,6 +221,16 @@ def render(run: Run, environment_lines: list[tuple[str, str]]) -> str:
             + " | ".join(ratios)
             + " |"
         )
+    if run.disagreements:
+        out.append(
+            "\n**Answers that differed from ordergate's** (those comparisons are not like for like):\n"
+        )
+        out.extend(f"- {note}" for note in run.disagreements)
+    else:
+        out.append(
+            "\nThe ceiling and naive apps answered each scenario's first request with the same ids and "
+            "totalCount as ordergate."
+        )
     if run.skipped:
         out.append("\nSkipped (picked up automatically once the endpoint answers):\n")
         out.extend(f"- {scenario} on {database}: {reason}" for scenario, database, reason in run.skipped)
@@ -227,15 +238,12 @@ def render(run: Run, environment_lines: list[tuple[str, str]]) -> str:
         out.append("\n#### Query plans of the list scenarios\n")
         for plan in run.plans:
             out.append(
-                f"<details><summary>{plan.database} {plan.scenario}: page + count {plan.best_ms:.1f} ms "
+                f"<details><summary>{plan.database} {plan.scenario}: {plan.best_ms:.1f} ms "
                 f"(<code>{plan.path.split('?', 1)[1]}</code>)</summary>\n"
             )
             out.append("```sql")
-            out.append(plan.page_sql)
-            out.append(plan.page_plan)
-            out.append("")
-            out.append(plan.count_sql)
-            out.append(plan.count_plan)
+            for sql, explained in plan.statements:
+                out.extend((sql, explained, ""))
             out.append("```\n</details>\n")
     return "\n".join(out) + "\n"
 

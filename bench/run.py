@@ -70,6 +70,8 @@ class Pass:
     rss_mb: dict[str, float] = field(default_factory=dict)
     skipped: list[Skip] = field(default_factory=list)
     plans: list[explain.Plan] = field(default_factory=list)
+    answers: dict[str, object] = field(default_factory=dict)  # ordergate's answer to each first path
+    disagreements: list[str] = field(default_factory=list)
 
 
 def databases(postgres_admin_url: str, chosen: list[str]) -> list[dataset.Database]:
@@ -111,6 +113,14 @@ def elasticpath_access(
     if status != 200:
         return f"/v2/orders answered {status}"
     return headers, [str(order["id"]) for order in json.loads(body)["data"]]
+
+
+def gist(body: bytes) -> object:
+    """What two servers must agree on: the ids answered and, for a list, its totalCount."""
+    answer = json.loads(body)
+    if "data" in answer and isinstance(answer["data"], list):
+        return answer.get("totalCount"), [item.get("_id") or item.get("id") for item in answer["data"]]
+    return answer.get("_id") or answer.get("id")
 
 
 def drain(server: servers.Server, paths: Path, headers: dict[str, str]) -> None:
@@ -161,6 +171,8 @@ class Runner:
             for spec in (servers.ceiling(database.url), servers.naive(database.url)):
                 chosen = [n for n in compared if self.mode.compared is None or n in self.mode.compared]
                 with servers.Server(spec, logs) as server:
+                    if round_ == 0:
+                        self.check_agreement(server, spec.name, chosen, paths, headers, result)
                     self.measure(server, spec.name, chosen, paths, headers, result)
             if self.prism_reason is None:
                 chosen = [n for n in compared if self.mode.prism is None or n in self.mode.prism]
@@ -190,10 +202,32 @@ class Runner:
                 directory, s.name, scenarios.elasticpath_paths(s.name, ep[1])
             )
         for name in list(paths):
-            reason = probe(server.url, paths[name].read_text().splitlines()[0], headers[name])
+            first = paths[name].read_text().splitlines()[0]
+            reason = probe(server.url, first, headers[name])
             if reason is not None:
                 result.skipped.append(Skip(name, result.database, reason))
                 del paths[name]
+                continue
+            result.answers[name] = gist(servers.http_get(server.url + first, headers[name])[1])
+
+    def check_agreement(  # noqa: PLR0917
+        self,
+        server: servers.Server,
+        name: str,
+        chosen: list[str],
+        paths: dict[str, Path],
+        headers: dict[str, dict[str, str]],
+        result: Pass,
+    ) -> None:
+        """A comparison only counts if both answer the same: same ids, same totalCount as ordergate."""
+        for scenario in chosen:
+            first = paths[scenario].read_text().splitlines()[0]
+            status, body = servers.http_get(server.url + first, headers[scenario])
+            answer = gist(body) if status == 200 else f"status {status}"
+            if answer != result.answers.get(scenario):
+                note = f"{name} disagrees with ordergate on {scenario} ({first})"
+                print(f"   warning: {note}", flush=True)
+                result.disagreements.append(note)
 
     def measure(  # noqa: PLR0917
         self,
@@ -288,6 +322,7 @@ def main(argv: list[str] | None = None) -> None:
         rows=table,
         imports={p.database: (p.imported.orders, p.imported.seconds) for p in passes},
         skipped=[(s.scenario, s.database, s.reason) for p in passes for s in p.skipped],
+        disagreements=[f"{p.database}: {note}" for p in passes for note in p.disagreements],
         plans=[plan for p in passes for plan in p.plans],
         prism=runner.prism_reason,
     )
