@@ -29,8 +29,8 @@ class Measured:
     requests: int
     seconds: float
     errors: int  # connection errors, timeouts and answers other than 2xx/3xx
-    p50_ms: float
-    p99_ms: float
+    p50_ms: float | None  # None when no request completed
+    p99_ms: float | None
 
     @property
     def rps(self) -> float:
@@ -81,10 +81,11 @@ def _measured(raw: dict[str, int]) -> Measured:
     errors = sum(
         raw[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts", "status_errors")
     )
+    done = raw["requests"] > 0
     return Measured(
         requests=raw["requests"],
         seconds=raw["duration_us"] / 1e6,
         errors=errors,
-        p50_ms=raw["p50_us"] / 1000,
-        p99_ms=raw["p99_us"] / 1000,
+        p50_ms=raw["p50_us"] / 1000 if done else None,
+        p99_ms=raw["p99_us"] / 1000 if done else None,
     )
