@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from decimal import Decimal, localcontext
 from typing import Any
 
 import msgspec
-from babel.numbers import format_currency
 
 from ordergate.domain import ids
 from ordergate.domain.errors import Conflict, Invalid
-from ordergate.domain.money import exponent
+from ordergate.domain.money import display
 from ordergate.domain.order import Order, OrderItem, OrderStatus, PaymentStatus
 from ordergate.domain.transaction import (
     Card,
@@ -37,9 +35,7 @@ _replace = msgspec.structs.replace
 
 def money(amount: int, currency: str) -> str:
     """`$50.00`, `¥500`: for the timeline's human-readable text."""
-    with localcontext() as context:
-        context.prec = 60  # Babel quantizes in the current context; keep any integer amount exact
-        return str(format_currency(Decimal(amount).scaleb(-exponent(currency)), currency, locale="en_US"))
+    return display(amount, currency)
 
 
 class PaymentCommand(msgspec.Struct, frozen=True, kw_only=True):
