@@ -282,7 +282,9 @@ class Store(ApiClientRecords, ABC):
         await self._bulk_insert(tx, "order_events", EVENT_COLUMNS, events)
         await tx.executemany(counts.UPSERT, counts.changes(added=[counts.key_of(o) for o in orders]))
         if self.kind == "sqlite":
-            entries = [search_index.entry(o.location_id, o.id, o.search_text) for o in orders]
+            entries = sorted(search_index.entry(o.location_id, o.id, o.search_text) for o in orders)
+            # In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid is not
+            # above the last one, so random keys would make a segment (and merges) for almost every row.
             await tx.executemany(search_index.INSERT, entries)
 
     async def _bulk_insert(self, tx: Tx, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
