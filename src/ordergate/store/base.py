@@ -158,10 +158,38 @@ def _count_filters(query: OrderQuery) -> dict[str, Any]:
         filters["payment_status"] = query.payment_status.value
     if query.live_mode is not None:
         filters["live_mode"] = query.live_mode
-    others = (query.created_from, query.created_to, query.search, query.contact_id, query.source_id)
+    others = (query.search, query.contact_id, query.source_id)
     if query.product_ids or any(value is not None for value in others):
         filters["rows"] = True
     return filters
+
+
+def order_count(query: OrderQuery, *, indexed_search: bool = False) -> tuple[str, list[Any]] | None:
+    """The statement that counts what `query` matches from the counters (`counts`), its arguments after
+    the location's; None when the rows must be counted. A date range sums the whole UTC days it covers
+    and counts the rows of the partial days at either end (at most two days' worth)."""
+    filters = _count_filters(query)
+    if query.created_from is None and query.created_to is None:
+        return counts.countable(filters)
+    days = counts.whole_days(query.created_from, query.created_to)
+    summed = counts.countable(filters, days) if days is not None else None
+    if days is None or summed is None:
+        return None
+    sql, args = summed
+    parts = [f"({sql})"]
+    first, last = days
+    edges = []
+    if first is not None and query.created_from is not None and query.created_from < first * counts.DAY_MS:
+        edges.append((query.created_from, first * counts.DAY_MS - 1))
+    if last is not None and query.created_to is not None and query.created_to >= (last + 1) * counts.DAY_MS:
+        edges.append(((last + 1) * counts.DAY_MS, query.created_to))
+    for start, end in edges:
+        where, edge_args = order_filters(
+            msgspec.structs.replace(query, created_from=start, created_to=end), indexed_search=indexed_search
+        )
+        parts.append(f"(SELECT count(*) FROM orders WHERE {where})")
+        args.extend(edge_args)
+    return f"SELECT {' + '.join(parts)}", args
 
 
 def token_from_row(row: Row) -> TokenRecord:
@@ -280,7 +308,7 @@ class Store(ApiClientRecords, ABC):
         await self._bulk_insert(tx, "transactions", TRANSACTION_COLUMNS, transactions)
         await self._bulk_insert(tx, "fulfillments", FULFILLMENT_COLUMNS, fulfillments)
         await self._bulk_insert(tx, "order_events", EVENT_COLUMNS, events)
-        await tx.executemany(counts.UPSERT, counts.changes(added=[counts.key_of(o) for o in orders]))
+        await counts.record(tx, added=[counts.key_of(o) for o in orders])
         if self.kind == "sqlite":
             entries = sorted(search_index.entry(o.location_id, o.id, o.search_text) for o in orders)
             # In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid is not
@@ -300,8 +328,9 @@ class Store(ApiClientRecords, ABC):
 
     async def list_orders(self, query: OrderQuery) -> tuple[list[Order], int]:
         """One page of orders, newest first, and the exact number that match."""
-        where, args = order_filters(query, indexed_search=self.kind == "sqlite")
-        counted = counts.countable(_count_filters(query))
+        indexed = self.kind == "sqlite"
+        where, args = order_filters(query, indexed_search=indexed)
+        counted = order_count(query, indexed_search=indexed)
         rows, total = await self._newest_page(
             "orders",
             location_id=query.location_id,

@@ -156,9 +156,7 @@ class OrderWork:
             self._search_text = self.order.search_text
         now_counted = counts.key_of(self.order)
         if self._counted is not None and now_counted != self._counted:
-            await self._tx.executemany(
-                counts.UPSERT, counts.changes(added=[now_counted], removed=[self._counted])
-            )
+            await counts.record(self._tx, added=[now_counted], removed=[self._counted])
             self._counted = now_counted
 
     async def add_transaction(self, transaction: Transaction, request_hash: str | None = None) -> None:
