@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from itertools import islice
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ordergate.domain import ids
 from ordergate.domain.access import (
@@ -25,9 +25,15 @@ from ordergate.domain.oauth import ApiClient, new_client_id, new_client_secret
 from ordergate.domain.order import Order
 from ordergate.store import Store
 
+if TYPE_CHECKING:
+    from ordergate.seeding.worker import OrderWorker
+
 ImportFormat = Literal["canonical", "highlevel"]
 SEED_BATCH = 5_000
 SEED_IN_FLIGHT = 2
+# From this many orders in one seeding, they are generated in a separate process (`seeding.worker`); below,
+# starting one costs more than it saves.
+WORKER_MIN_ORDERS = 10_000
 
 
 class Management:
@@ -123,34 +129,39 @@ class Management:
         progress: Callable[[int], None] | None = None,
     ) -> list[tuple[str, int]]:
         """`locations` locations with `orders` orders each; the same seed gives the same ids and data."""
-        from ordergate.seeding import generate_orders, location_ids
+        from ordergate.seeding import location_ids
 
         made: list[tuple[str, int]] = []
-        for number, location_id in enumerate(location_ids(locations, seed), start=1):
-            if await self.store.get_location(location_id) is None:
-                await self.store.create_location(
-                    Location(id=location_id, name=f"Seeded location {number}", created_at=now_ms())
-                )
-            existing = await self.store.count_orders(location_id)
-            if existing:  # seeded before: the same seed would write the same ids again
-                made.append((location_id, existing))
-                if progress is not None:
-                    progress(orders)
-                continue
-            await self._insert_in_batches(generate_orders(location_id, orders, seed), progress)
-            made.append((location_id, orders))
+        worker: OrderWorker | None = None
+        try:
+            for number, location_id in enumerate(location_ids(locations, seed), start=1):
+                if await self.store.get_location(location_id) is None:
+                    await self.store.create_location(
+                        Location(id=location_id, name=f"Seeded location {number}", created_at=now_ms())
+                    )
+                existing = await self.store.count_orders(location_id)
+                if existing:  # seeded before: the same seed would write the same ids again
+                    made.append((location_id, existing))
+                    if progress is not None:
+                        progress(orders)
+                    continue
+                if worker is None and locations * orders >= WORKER_MIN_ORDERS:
+                    from ordergate.seeding.worker import OrderWorker
+
+                    worker = await OrderWorker.start()
+                await self._insert_in_batches(_batches(location_id, orders, seed, worker), progress)
+                made.append((location_id, orders))
+        finally:
+            if worker is not None:
+                await worker.close()
         return made
 
     async def _insert_in_batches(
-        self, orders: Iterator[Order], progress: Callable[[int], None] | None
+        self, batches: AsyncIterator[list[Order]], progress: Callable[[int], None] | None
     ) -> None:
-        """Insert `orders` a batch (one transaction) at a time, keeping the database busy: the next batch is
-        drawn from the iterator in a worker thread, and up to `SEED_IN_FLIGHT` batches are being written at
-        once (on PostgreSQL by as many server processes; SQLite's single writer takes them in turn)."""
-
-        def take() -> list[Order]:
-            return list(islice(orders, SEED_BATCH))
-
+        """Insert each batch in its own transaction, keeping the database busy: up to `SEED_IN_FLIGHT`
+        batches are being written at once (on PostgreSQL by as many server processes; SQLite's single
+        writer takes them in turn) while the next ones are generated."""
         writing: set[asyncio.Task[int]] = set()
 
         async def settle(keep: int) -> None:
@@ -167,13 +178,33 @@ class Management:
             return len(batch)
 
         try:
-            while batch := await asyncio.to_thread(take):
+            async for batch in batches:
                 await settle(SEED_IN_FLIGHT - 1)
                 writing.add(asyncio.create_task(write(batch)))
             await settle(0)
         finally:
             for task in writing:
                 task.cancel()
+
+
+async def _batches(
+    location_id: str, count: int, seed: int, worker: OrderWorker | None
+) -> AsyncIterator[list[Order]]:
+    """The location's seeded orders, `SEED_BATCH` at a time: from the worker process when there is one,
+    else drawn from the generator in a thread."""
+    from ordergate.seeding import ANCHOR_MS, generate_orders
+
+    if worker is not None:
+        async for batch in worker.batches(location_id, count, seed, ANCHOR_MS, SEED_BATCH):
+            yield batch
+        return
+    orders = generate_orders(location_id, count, seed)
+
+    def take() -> list[Order]:
+        return list(islice(orders, SEED_BATCH))
+
+    while batch := await asyncio.to_thread(take):
+        yield batch
 
 
 def _scopes(names: Sequence[str]) -> tuple[Scope, ...]:
