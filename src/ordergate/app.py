@@ -7,10 +7,12 @@ number of processes on any number of machines behave as one. Migrations are appl
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
 
+from ordergate.access_log import LOG_FORMAT, AccessLog
 from ordergate.admin.endpoints import AdminApi
 from ordergate.auth import TokenAuthority
 from ordergate.elasticpath import errors as ep_errors
@@ -24,7 +26,6 @@ from ordergate.store import Store, open_store
 from ordergate.web import Receive, Request, Response, Router, Scope, Send, json_response
 
 log = logging.getLogger("ordergate")
-access = logging.getLogger("ordergate.access")
 
 
 class OrdergateApp:
@@ -32,7 +33,7 @@ class OrdergateApp:
         self.settings = settings
         self.router = Router()
         self.store: Store | None = None
-        self._access_log = settings.access_log
+        self._access: AccessLog | None = None
 
     async def startup(self) -> None:
         store = await open_store(self.settings.database.url)
@@ -45,9 +46,14 @@ class OrdergateApp:
         self.router.add("GET", "/healthz", self.healthz)
         self.router.add("GET", "/health", self.healthz)  # what the npm SDK's healthCheck() asks
         self.router.add("GET", "/readyz", self.readyz)
+        if self.settings.access_log:
+            access = AccessLog(asyncio.get_running_loop())
+            self._access = access if access.enabled else None
         log.info("serving %s database %s", store.kind, self.settings.database.redacted())
 
     async def shutdown(self) -> None:
+        if self._access is not None:
+            self._access.flush()
         if self.store is not None:
             await self.store.close()
 
@@ -84,10 +90,8 @@ class OrdergateApp:
                 log.exception("unhandled error on %s %s", method, path)
                 response = hl_errors.internal_error()
         await response.send(send)
-        if self._access_log:
-            access.info(
-                "%s %s %d %.2fms", method, path, response.status, (time.perf_counter() - started) * 1000
-            )
+        if self._access is not None:
+            self._access.request(method, path, response.status, started)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -124,5 +128,5 @@ def _original_url(scope: Scope) -> str:
 def create_app() -> OrdergateApp:
     """Factory used by the server (`uvicorn --factory ordergate.app:create_app`)."""
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
     return OrdergateApp(settings)
