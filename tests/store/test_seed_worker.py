@@ -11,7 +11,15 @@ from ordergate import management
 from ordergate.management import Management
 from ordergate.store import Store
 
-TABLES = ("orders", "order_products", "transactions", "fulfillments", "order_events", "order_counts")
+TABLES = (
+    "orders",
+    "order_products",
+    "transactions",
+    "fulfillments",
+    "order_events",
+    "order_counts",
+    "order_day_counts",
+)
 
 
 async def _digest(store: Store) -> str:
@@ -39,9 +47,8 @@ async def test_the_worker_seeds_what_this_process_would(
     for table in reversed(TABLES):
         async with store.transaction() as tx:
             await tx.execute(f"DELETE FROM {table}")
-    if store.kind == "sqlite":
-        async with store.transaction() as tx:
-            await tx.execute("DELETE FROM orders_search")
+    async with store.transaction() as tx:
+        await tx.execute("DELETE FROM orders_search")
     async with store.transaction() as tx:
         await tx.execute("DELETE FROM locations")
     here = await _seeded(store, False, monkeypatch)

@@ -34,6 +34,7 @@ from ordergate.store.history import (
     placeholders,
     transaction_filters,
 )
+from ordergate.store.search_index import SearchIndex
 
 _decode_order = msgspec.json.Decoder(Order).decode
 _encode = msgspec.json.Encoder().encode
@@ -105,9 +106,9 @@ def product_rows(order: Order) -> list[tuple[str, str, str, str | None]]:
     return [(order.location_id, product, order.id, sku) for product, sku in skus.items()]
 
 
-def order_filters(query: OrderQuery, *, indexed_search: bool = False) -> tuple[str, list[Any]]:
-    """The WHERE clause of a list query and its arguments, location first. With `indexed_search`,
-    `search` goes through SQLite's trigram index (`search_index`) instead of a LIKE over every row."""
+def order_filters(query: OrderQuery, *, search: SearchIndex | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause of a list query and its arguments, location first. With a `search` index, the
+    search term is looked up there (`search_index`) instead of by a LIKE over every order."""
     clauses = ["location_id = ?"]
     args: list[Any] = [query.location_id]
     if query.status is not None:
@@ -133,9 +134,9 @@ def order_filters(query: OrderQuery, *, indexed_search: bool = False) -> tuple[s
         args.append(query.created_to)
     if query.search:
         pattern = f"%{escape_like(query.search)}%"
-        if indexed_search:
-            clauses.append(search_index.MATCH)
-            args.extend((pattern, query.location_id))
+        if search is not None:
+            clauses.append(search.match)
+            args.extend((query.location_id, pattern))
         else:
             clauses.append("search_text LIKE ? ESCAPE '\\'")
             args.append(pattern)
@@ -164,10 +165,19 @@ def _count_filters(query: OrderQuery) -> dict[str, Any]:
     return filters
 
 
-def order_count(query: OrderQuery, *, indexed_search: bool = False) -> tuple[str, list[Any]] | None:
-    """The statement that counts what `query` matches from the counters (`counts`), its arguments after
-    the location's; None when the rows must be counted. A date range sums the whole UTC days it covers
-    and counts the rows of the partial days at either end (at most two days' worth)."""
+def search_only(query: OrderQuery) -> bool:
+    """Whether `search` is the query's only filter (a list the search index can answer alone)."""
+    others = (query.status, query.payment_status, query.live_mode, query.contact_id, query.source_id)
+    dated = query.created_from is not None or query.created_to is not None
+    return bool(query.search) and not query.product_ids and not dated and all(v is None for v in others)
+
+
+def order_count(query: OrderQuery, *, search: SearchIndex | None = None) -> tuple[str, list[Any]] | None:
+    """The statement that counts what `query` matches from the counters (`counts`) or the search index,
+    its arguments after the location's; None when the rows must be counted. A date range sums the whole
+    UTC days it covers and counts the rows of the partial days at either end (at most two days' worth)."""
+    if search is not None and search.count is not None and search_only(query):
+        return search.count, [f"%{escape_like(query.search or '')}%"]
     filters = _count_filters(query)
     if query.created_from is None and query.created_to is None:
         return counts.countable(filters)
@@ -185,7 +195,7 @@ def order_count(query: OrderQuery, *, indexed_search: bool = False) -> tuple[str
         edges.append(((last + 1) * counts.DAY_MS, query.created_to))
     for start, end in edges:
         where, edge_args = order_filters(
-            msgspec.structs.replace(query, created_from=start, created_to=end), indexed_search=indexed_search
+            msgspec.structs.replace(query, created_from=start, created_to=end), search=search
         )
         parts.append(f"(SELECT count(*) FROM orders WHERE {where})")
         args.extend(edge_args)
@@ -208,6 +218,10 @@ class Store(ApiClientRecords, ABC):
     """Everything ordergate keeps. Subclasses supply the driver; the SQL lives here."""
 
     kind: str
+
+    @property
+    def search_index(self) -> SearchIndex:
+        return search_index.SQLITE if self.kind == "sqlite" else search_index.POSTGRES
 
     # --- driver primitives -------------------------------------------------------------------------
 
@@ -309,11 +323,8 @@ class Store(ApiClientRecords, ABC):
         await self._bulk_insert(tx, "fulfillments", FULFILLMENT_COLUMNS, fulfillments)
         await self._bulk_insert(tx, "order_events", EVENT_COLUMNS, events)
         await counts.record(tx, added=[counts.key_of(o) for o in orders])
-        if self.kind == "sqlite":
-            entries = sorted(search_index.entry(o.location_id, o.id, o.search_text) for o in orders)
-            # In rowid order: FTS5 writes its pending terms out as a new segment whenever a rowid is not
-            # above the last one, so random keys would make a segment (and merges) for almost every row.
-            await tx.executemany(search_index.INSERT, entries)
+        search = self.search_index
+        await self._bulk_insert(tx, "orders_search", search.columns, search.rows(orders))
 
     async def _bulk_insert(self, tx: Tx, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
         """Insert many rows into `table`; a driver may override this with a faster path (COPY)."""
@@ -328,9 +339,11 @@ class Store(ApiClientRecords, ABC):
 
     async def list_orders(self, query: OrderQuery) -> tuple[list[Order], int]:
         """One page of orders, newest first, and the exact number that match."""
-        indexed = self.kind == "sqlite"
-        where, args = order_filters(query, indexed_search=indexed)
-        counted = order_count(query, indexed_search=indexed)
+        search = self.search_index
+        where, args = order_filters(query, search=search)
+        ids = None
+        if search.page is not None and search_only(query):  # the page found in the narrow index alone
+            ids, args = search.page, [query.location_id, f"%{escape_like(query.search or '')}%"]
         rows, total = await self._newest_page(
             "orders",
             location_id=query.location_id,
@@ -338,7 +351,8 @@ class Store(ApiClientRecords, ABC):
             args=args,
             limit=query.limit,
             offset=query.offset,
-            counted=counted,
+            counted=order_count(query, search=search),
+            ids=ids,
         )
         return [_decode_order(data) for data in rows], total
 
@@ -352,17 +366,21 @@ class Store(ApiClientRecords, ABC):
         limit: int,
         offset: int,
         counted: tuple[str, list[Any]] | None = None,
+        ids: str | None = None,
     ) -> tuple[list[str], int]:
         """The `data` of one page of `table`, newest first, and the exact count of matching rows, read in one
         snapshot so that the page and its count agree whatever is being written meanwhile.
 
         The page is found on the index alone (ids only, however deep the offset) and only its own rows are
-        then read. With `counted` (`counts.countable`), the count is a sum of a few counters."""
+        then read. With `counted` (`order_count`), the count is that statement (a sum of a few counters,
+        or a count in the search index). `ids` replaces the statement that finds the page's ids (its
+        arguments are then `args`, the limit and the offset)."""
+        if ids is None:
+            ids = f"SELECT id FROM {table} WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
         async with self.snapshot() as reader:
             rows = await reader.fetch(
-                f"SELECT data FROM {table} WHERE location_id = ? AND id IN ("
-                f"SELECT id FROM {table} WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
-                ") ORDER BY created_at DESC, id DESC",
+                f"SELECT data FROM {table} WHERE location_id = ? AND id IN ({ids}) "
+                "ORDER BY created_at DESC, id DESC",
                 (location_id, *args, limit, offset),
             )
             if counted is None:
@@ -385,7 +403,7 @@ class Store(ApiClientRecords, ABC):
                 (location_id, order_id),
             )
             order = _decode_order(rows[0][0]) if rows else None
-            yield OrderWork(tx, location_id, order, _ORDER_COLUMNS, search_indexed=self.kind == "sqlite")
+            yield OrderWork(tx, location_id, order, _ORDER_COLUMNS, self.search_index)
 
     async def get_transaction(self, location_id: str, transaction_id: str) -> Transaction | None:
         rows = await self.fetch(

@@ -13,7 +13,8 @@ from ordergate.domain.lifecycle import opening_records
 from ordergate.domain.order import Order
 from ordergate.domain.query import TransactionQuery
 from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
-from ordergate.store import counts, search_index
+from ordergate.store import counts
+from ordergate.store.search_index import SearchIndex
 
 _encode = msgspec.json.Encoder().encode
 KEY_REUSED = "Idempotency-Key was already used with a different request"
@@ -130,11 +131,10 @@ class OrderWork:
         location_id: str,
         order: Order | None,
         order_columns: str,
-        *,
-        search_indexed: bool = False,
+        search: SearchIndex,
     ) -> None:
         self._tx = tx
-        self._search_indexed = search_indexed
+        self._search = search
         self._search_text = order.search_text if order is not None else None
         self.location_id = location_id
         self.order = order
@@ -149,10 +149,11 @@ class OrderWork:
         """Write back the locked order; `row` is `store.base.order_row(order)`."""
         assert self.order is not None
         await self._tx.execute(self._update_order, (*row[2:], self.location_id, self.order.id))
-        if self._search_indexed and self.order.search_text != self._search_text:
-            entry = search_index.entry(self.location_id, self.order.id, self.order.search_text)
-            await self._tx.execute(search_index.DELETE, (entry[0],))
-            await self._tx.execute(search_index.INSERT, entry)
+        if self.order.search_text != self._search_text:
+            await self._tx.execute(
+                self._search.delete, self._search.delete_args(self.location_id, self.order.id)
+            )
+            await self._tx.execute(self._search.insert, self._search.rows([self.order])[0])
             self._search_text = self.order.search_text
         now_counted = counts.key_of(self.order)
         if self._counted is not None and now_counted != self._counted:

@@ -13,7 +13,7 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
-from ordergate.store.search_index import CREATE, INSERT, entry
+from ordergate.store.search_index import key
 
 revision = "0005"
 down_revision = "0004"
@@ -21,6 +21,11 @@ branch_labels = None
 depends_on = None
 
 BATCH = 5_000
+CREATE = (
+    "CREATE VIRTUAL TABLE orders_search USING fts5("
+    "search_text, location_id UNINDEXED, order_id UNINDEXED, tokenize='trigram')"
+)
+INSERT = "INSERT INTO orders_search (rowid, search_text, location_id, order_id) VALUES (:r, :t, :l, :o)"
 
 
 def upgrade() -> None:
@@ -28,13 +33,10 @@ def upgrade() -> None:
     if bind.dialect.name != "sqlite":
         return
     op.execute(CREATE)
-    insert = sa.text(
-        INSERT.replace("?", ":r", 1).replace("?", ":t", 1).replace("?", ":l", 1).replace("?", ":o", 1)
-    )
     rows = bind.execute(sa.text("SELECT location_id, id, search_text FROM orders"))
     while batch := rows.fetchmany(BATCH):
-        values = [entry(location, order_id, text) for location, order_id, text in batch]
-        bind.execute(insert, [{"r": r, "t": t, "l": loc, "o": o} for r, t, loc, o in values])
+        values = [{"r": key(loc, order), "t": text, "l": loc, "o": order} for loc, order, text in batch]
+        bind.execute(sa.text(INSERT), sorted(values, key=lambda value: value["r"]))
 
 
 def downgrade() -> None:

@@ -1,0 +1,86 @@
+"""The search index on both databases: the same pages and exact counts as a plain substring match, for a
+search alone (PostgreSQL answers it from `orders_search` alone) and combined with other filters; kept in
+step with changes; and PostgreSQL's table filled from the stored orders by revision 0007."""
+
+from __future__ import annotations
+
+import pytest
+
+from ordergate.domain.access import Location
+from ordergate.domain.order import Order, OrderStatus
+from ordergate.domain.query import OrderQuery
+from ordergate.seeding import generate_orders, location_ids
+from ordergate.store import Store, open_store
+from ordergate.store.base import order_row
+from tests.store.test_order_filter_store import _migrate
+
+
+def _expected(orders: list[Order], query: OrderQuery) -> tuple[list[str], int]:
+    found = [
+        o
+        for o in orders
+        if query.search is not None
+        and query.search in o.search_text
+        and (query.status is None or o.status is query.status)
+    ]
+    found.sort(key=lambda o: (o.created_at, o.id), reverse=True)
+    return [o.id for o in found[query.offset : query.offset + query.limit]], len(found)
+
+
+def _terms(orders: list[Order]) -> list[str]:
+    """Common and rare terms drawn from the orders, a term found nowhere, and LIKE's own wildcards."""
+    terms = ["a", "e", "zzqx", "%", "_", "\\"]
+    for order in orders[:8]:
+        assert order.contact is not None
+        terms.extend([order.contact.email.lower(), order.search_text.split("\n")[1].split()[-1][:4]])
+    return terms
+
+
+async def _assert_search_matches(store: Store, location: str, orders: list[Order]) -> None:
+    for term in _terms(orders):
+        for status, offset in ((None, 0), (None, 7), (OrderStatus.COMPLETED, 0)):
+            query = OrderQuery(location_id=location, search=term, status=status, limit=15, offset=offset)
+            page, total = await store.list_orders(query)
+            assert ([o.id for o in page], total) == _expected(orders, query), query
+
+
+async def _seed(store: Store, seed: int) -> tuple[str, list[Order]]:
+    (location,) = location_ids(1, seed)
+    await store.create_location(Location(id=location, name="Searched", created_at=1))
+    orders = list(generate_orders(location, 80, seed))
+    await store.insert_orders(orders[:40])
+    await store.insert_orders(orders[40:])
+    (other,) = location_ids(1, seed + 1)  # another location's orders never show
+    await store.create_location(Location(id=other, name="Other", created_at=1))
+    await store.insert_orders(list(generate_orders(other, 30, seed + 1)))
+    return location, orders
+
+
+async def test_search_pages_and_counts_follow_the_orders(store: Store) -> None:
+    location, orders = await _seed(store, 31)
+    await _assert_search_matches(store, location, orders)
+    order = orders[3]
+    async with store.order_work(location, order.id) as work:
+        assert work.order is not None
+        work.order.name = "Zebra striped teapot"
+        await work.save_order(order_row(work.order))
+        orders[3] = work.order
+    await _assert_search_matches(store, location, orders)
+    found, total = await store.list_orders(OrderQuery(location_id=location, search="zebra striped"))
+    assert ([o.id for o in found], total) == ([order.id], 1)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_migration_0007_fills_the_search_table(database_url: str) -> None:
+    store = await open_store(database_url)
+    try:
+        location, orders = await _seed(store, 41)
+    finally:
+        await store.close()
+    await _migrate(database_url, "0006")  # drops the table...
+    await _migrate(database_url, "head")  # ...and 0007 fills it again from `orders`
+    store = await open_store(database_url)
+    try:
+        await _assert_search_matches(store, location, orders)
+    finally:
+        await store.close()
