@@ -30,14 +30,14 @@ from ordergate.store.history import (
     decode_fulfillment,
     decode_transaction,
     escape_like,
-    opening_rows,
     placeholders,
     transaction_filters,
 )
+from ordergate.store.rows import OrderRows, order_row, product_rows
 from ordergate.store.search_index import SearchIndex
 
 _decode_order = msgspec.json.Decoder(Order).decode
-_encode = msgspec.json.Encoder().encode
+__all__ = ["OrderRows", "Row", "Store", "Tx", "order_filters", "order_row", "product_rows", "token_from_row"]
 
 
 class Row(Protocol):
@@ -63,47 +63,6 @@ _ORDER_COLUMNS = (
 )
 _PRODUCT_COLUMNS = "location_id, product_id, order_id, sku"
 _TOKEN_COLUMNS = "id, location_id, scopes, token_hash, created_at, revoked_at, label"  # noqa: S105
-
-
-def _lower(text: str | None) -> str | None:
-    return text.lower() if text else None
-
-
-def order_row(order: Order) -> tuple[Any, ...]:
-    contact = order.contact
-    shipping, billing = order.shipping_address, order.billing_address
-    return (
-        order.location_id,
-        order.id,
-        order.created_at,
-        order.updated_at,
-        order.status.value,
-        order.payment_status.value,
-        order.fulfillment_status.value,
-        order.live_mode,
-        order.contact.id if order.contact is not None and order.contact.id else None,
-        order.source.id,
-        order.search_text,
-        _encode(order).decode("utf-8"),
-        order.currency,
-        order.total,
-        order.total - order.totals.tax,
-        _lower(contact.id) if contact is not None else None,
-        _lower(contact.name) if contact is not None else None,
-        _lower(contact.email) if contact is not None else None,
-        _lower(order.order_number),
-        _lower(order.external_ref),
-        _lower(shipping.postcode) if shipping is not None else None,
-        _lower(billing.postcode) if billing is not None else None,
-    )
-
-
-def product_rows(order: Order) -> list[tuple[str, str, str, str | None]]:
-    """One row per product the order holds (the first item of a product gives its SKU)."""
-    skus: dict[str, str | None] = {}
-    for item in order.items:
-        skus.setdefault(item.product.id, _lower(item.product.sku))
-    return [(order.location_id, product, order.id, sku) for product, sku in skus.items()]
 
 
 def order_filters(query: OrderQuery, *, search: SearchIndex | None = None) -> tuple[str, list[Any]]:
@@ -311,20 +270,18 @@ class Store(ApiClientRecords, ABC):
         async with self.transaction() as tx:
             await self._insert_orders(tx, orders)
 
-    async def _insert_orders(self, tx: Tx, orders: Sequence[Order]) -> None:
+    async def _insert_orders(self, tx: Tx, orders: Sequence[Order] | OrderRows) -> None:
         """Orders, the products they hold, and the history they arrive with (opening transactions,
-        fulfillments and timeline events)."""
-        await self._bulk_insert(tx, "orders", _ORDER_COLUMNS, [order_row(o) for o in orders])
-        await self._bulk_insert(
-            tx, "order_products", _PRODUCT_COLUMNS, [r for o in orders for r in product_rows(o)]
-        )
-        transactions, fulfillments, events = opening_rows(orders)
-        await self._bulk_insert(tx, "transactions", TRANSACTION_COLUMNS, transactions)
-        await self._bulk_insert(tx, "fulfillments", FULFILLMENT_COLUMNS, fulfillments)
-        await self._bulk_insert(tx, "order_events", EVENT_COLUMNS, events)
-        await counts.record(tx, added=[counts.key_of(o) for o in orders])
+        fulfillments and timeline events); `orders` may come as rows already built (`OrderRows.of`)."""
+        rows = orders if isinstance(orders, OrderRows) else OrderRows.of(orders)
+        await self._bulk_insert(tx, "orders", _ORDER_COLUMNS, rows.order_rows)
+        await self._bulk_insert(tx, "order_products", _PRODUCT_COLUMNS, rows.products)
+        await self._bulk_insert(tx, "transactions", TRANSACTION_COLUMNS, rows.transactions)
+        await self._bulk_insert(tx, "fulfillments", FULFILLMENT_COLUMNS, rows.fulfillments)
+        await self._bulk_insert(tx, "order_events", EVENT_COLUMNS, rows.events)
+        await counts.record(tx, added=[counts.key_of(o) for o in rows.orders])
         search = self.search_index
-        await self._bulk_insert(tx, "orders_search", search.columns, search.rows(orders))
+        await self._bulk_insert(tx, "orders_search", search.columns, search.rows(rows.orders))
 
     async def _bulk_insert(self, tx: Tx, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
         """Insert many rows into `table`; a driver may override this with a faster path (COPY)."""

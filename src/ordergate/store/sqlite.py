@@ -17,6 +17,7 @@ import aiosqlite
 from ordergate.domain.errors import Conflict
 from ordergate.domain.order import Order
 from ordergate.store.base import Row, Store
+from ordergate.store.rows import OrderRows
 from ordergate.store.url import DatabaseUrl
 
 READERS = 3
@@ -132,7 +133,11 @@ class SqliteStore(Store):
         return fresh
 
     async def insert_orders(self, orders: Sequence[Order]) -> None:
-        await super().insert_orders(orders)
+        """As `Store.insert_orders`; the rows are built before the writer is taken, so that a batch is
+        built while the one before it is being written (SQLite works without the GIL)."""
+        rows = OrderRows.of(orders)
+        async with self.transaction() as tx:
+            await self._insert_orders(tx, rows)
         self._inserted_rows += len(orders)
         if self._inserted_rows >= max(self._analysed_rows, FIRST_ANALYSIS_ROWS):
             await self.analyse()
