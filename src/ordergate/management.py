@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ordergate.seeding.worker import OrderWorker
 
 ImportFormat = Literal["canonical", "highlevel"]
-SEED_BATCH = 5_000
+SEED_BATCH = 10_000
 SEED_IN_FLIGHT = 2
 # From this many orders in one seeding, they are generated in a separate process (`seeding.worker`); below,
 # starting one costs more than it saves.
