@@ -28,11 +28,13 @@ def _expected(orders: list[Order], query: OrderQuery) -> tuple[list[str], int]:
 
 
 def _terms(orders: list[Order]) -> list[str]:
-    """Common and rare terms drawn from the orders, a term found nowhere, and LIKE's own wildcards."""
-    terms = ["a", "e", "zzqx", "%", "_", "\\"]
+    """Common and rare terms drawn from the orders (two characters too: what a trigram index cannot look
+    up), a term found nowhere, LIKE's own wildcards and its escape character."""
+    terms = ["a", "e", "zzqx", "%", "_", "\\", "a%e", "%an", "n_e", "\\ab", "@gm", ".co"]
     for order in orders[:8]:
         assert order.contact is not None
-        terms.extend([order.contact.email.lower(), order.search_text.split("\n")[1].split()[-1][:4]])
+        name = order.search_text.split("\n")[1]
+        terms.extend([order.contact.email.lower(), name.split()[-1][:4], name[:2], name[-2:]])
     return terms
 
 

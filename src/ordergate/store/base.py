@@ -94,8 +94,9 @@ def order_filters(query: OrderQuery, *, search: SearchIndex | None = None) -> tu
     if query.search:
         pattern = f"%{escape_like(query.search)}%"
         if search is not None:
-            clauses.append(search.match)
-            args.extend((query.location_id, pattern))
+            matched, matched_args = search.match(query.location_id, query.search)
+            clauses.append(matched)
+            args.extend(matched_args)
         else:
             clauses.append("search_text LIKE ? ESCAPE '\\'")
             args.append(pattern)
@@ -135,8 +136,9 @@ def order_count(query: OrderQuery, *, search: SearchIndex | None = None) -> tupl
     """The statement that counts what `query` matches from the counters (`counts`) or the search index,
     its arguments after the location's; None when the rows must be counted. A date range sums the whole
     UTC days it covers and counts the rows of the partial days at either end (at most two days' worth)."""
-    if search is not None and search.count is not None and search_only(query):
-        return search.count, [f"%{escape_like(query.search or '')}%"]
+    if search is not None and query.search and search_only(query):
+        sql, args = search.count(query.location_id, query.search)
+        return sql, args[1:]
     filters = _count_filters(query)
     if query.created_from is None and query.created_to is None:
         return counts.countable(filters)
@@ -299,8 +301,8 @@ class Store(ApiClientRecords, ABC):
         search = self.search_index
         where, args = order_filters(query, search=search)
         ids = None
-        if search.page is not None and search_only(query):  # the page found in the narrow index alone
-            ids, args = search.page, [query.location_id, f"%{escape_like(query.search or '')}%"]
+        if query.search and search_only(query):  # the page found through the index alone
+            ids, args = search.page(query.location_id, query.search)
         rows, total = await self._newest_page(
             "orders",
             location_id=query.location_id,

@@ -12,6 +12,7 @@ rows instead of every order of the location.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,15 +26,22 @@ def key(location_id: str, order_id: str) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
+def _escaped(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+_LIKE = "search_text LIKE ? ESCAPE '\\'"
+_NEWEST = "ORDER BY created_at DESC, order_id DESC LIMIT ? OFFSET ?"
+
+
 @dataclass(frozen=True)
 class SearchIndex:
-    """How one database's search index is written and read."""
+    """How one database's search index is written and read. Statements for a term come with their
+    arguments, the location's first."""
 
+    kind: str
     columns: str  # of `orders_search`, in the order of `rows`
     delete: str
-    match: str  # a condition on `orders`: the orders whose search text holds the term (location, pattern)
-    count: str | None  # the matches of a location, counted in the index alone (location, pattern)
-    page: str | None  # their ids newest first (location, pattern, limit, offset)
 
     @property
     def insert(self) -> str:
@@ -42,31 +50,70 @@ class SearchIndex:
 
     def rows(self, orders: Sequence[Order]) -> list[tuple[Any, ...]]:
         """Index rows for `orders`, in the order they are best written."""
-        if self is SQLITE:  # rowid order: FTS5 starts a new segment whenever a rowid is not above the last
+        if (
+            self.kind == "sqlite"
+        ):  # rowid order: FTS5 starts a new segment whenever a rowid is not above the last
             return sorted((key(o.location_id, o.id), o.search_text, o.location_id, o.id) for o in orders)
         return [(o.location_id, o.id, o.created_at, o.search_text) for o in orders]
 
     def delete_args(self, location_id: str, order_id: str) -> tuple[Any, ...]:
-        return (key(location_id, order_id),) if self is SQLITE else (location_id, order_id)
+        return (key(location_id, order_id),) if self.kind == "sqlite" else (location_id, order_id)
+
+    def _holds(self, term: str) -> tuple[str, str]:
+        """The condition on `orders_search` that its text holds `term`, and the pattern it takes.
+
+        A trigram index serves only terms with three characters in a row that it can look up: on SQLite,
+        FTS5 takes a LIKE without ESCAPE (so a term with LIKE's own wildcards is scanned instead; a
+        shorter term, too, where FTS5 would find nothing); pg_trgm builds trigrams from runs of letters
+        and digits, and a term without one would make it read its whole index, slower than a scan."""
+        if self.kind == "sqlite":
+            if len(term) >= 3 and "%" not in term and "_" not in term:
+                return "search_text LIKE ?", f"%{term}%"
+            return "(search_text || '') LIKE ? ESCAPE '\\'", _escaped(term)  # `||`: never the index
+        if _TRIGRAM_RUN.search(term):
+            return _LIKE, _escaped(term)
+        return "(search_text || '') LIKE ? ESCAPE '\\'", _escaped(term)
+
+    def match(self, location_id: str, term: str) -> tuple[str, list[Any]]:
+        """A condition on `orders`: the location's orders whose search text holds `term`."""
+        holds, pattern = self._holds(term)
+        sql = f"id IN (SELECT order_id FROM orders_search WHERE location_id = ? AND {holds})"
+        return sql, [location_id, pattern]
+
+    def count(self, location_id: str, term: str) -> tuple[str, list[Any]]:
+        """The number of the location's orders whose search text holds `term`, from the index alone."""
+        holds, pattern = self._holds(term)
+        return f"SELECT count(*) FROM orders_search WHERE location_id = ? AND {holds}", [location_id, pattern]
+
+    def page(self, location_id: str, term: str) -> tuple[str, list[Any]]:
+        """The ids of a page of those orders, newest first (arguments: these, the limit, the offset).
+
+        PostgreSQL keeps `created_at` beside the text. SQLite's index has only ids: its page walks the
+        location's newest-first key and keeps the ids the index found, which reads far less than
+        sorting every match by its order's row (what SQLite's planner picks unless told)."""
+        holds, pattern = self._holds(term)
+        if self.kind == "sqlite":
+            sql = (
+                "SELECT id FROM orders INDEXED BY orders_newest WHERE location_id = ? AND id IN ("
+                f"SELECT order_id FROM orders_search WHERE location_id = ? AND {holds}) "
+                "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
+            )
+            return sql, [location_id, location_id, pattern]
+        return f"SELECT order_id FROM orders_search WHERE location_id = ? AND {holds} {_NEWEST}", [
+            location_id,
+            pattern,
+        ]
 
 
-_LIKE = "search_text LIKE ? ESCAPE '\\'"
-_MATCH = f"id IN (SELECT order_id FROM orders_search WHERE location_id = ? AND {_LIKE})"
+_TRIGRAM_RUN = re.compile(r"[^\W_]{3}")  # three letters or digits in a row
 
 SQLITE = SearchIndex(
+    kind="sqlite",
     columns="rowid, search_text, location_id, order_id",
     delete="DELETE FROM orders_search WHERE rowid = ?",
-    match=_MATCH,
-    count=None,
-    page=None,
 )
 POSTGRES = SearchIndex(
+    kind="postgresql",
     columns="location_id, order_id, created_at, search_text",
     delete="DELETE FROM orders_search WHERE location_id = ? AND order_id = ?",
-    match=_MATCH,
-    count=f"SELECT count(*) FROM orders_search WHERE location_id = ? AND {_LIKE}",
-    page=(
-        f"SELECT order_id FROM orders_search WHERE location_id = ? AND {_LIKE} "
-        "ORDER BY created_at DESC, order_id DESC LIMIT ? OFFSET ?"
-    ),
 )
