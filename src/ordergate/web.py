@@ -44,9 +44,16 @@ class Request:
     def query(self) -> list[tuple[str, str]]:
         """Query pairs in order, `+` and `%20` as spaces, blank values kept, bad UTF-8 replaced."""
         if self._query is None:
-            self._query = parse_qsl(
-                self.query_string.decode("latin-1"), keep_blank_values=True, errors="replace"
-            )
+            text = self.query_string.decode("latin-1")
+            if "%" in text or "+" in text:
+                self._query = parse_qsl(text, keep_blank_values=True, errors="replace")
+            else:  # nothing to unquote: what parse_qsl would answer, without its per-pair work
+                pairs = []
+                for part in text.split("&"):
+                    if part:
+                        key, _, value = part.partition("=")
+                        pairs.append((key, value))
+                self._query = pairs
         return self._query
 
     async def body(self, limit: int = MAX_BODY) -> bytes:
@@ -97,16 +104,17 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 class Router:
-    """Routes by method and path; `{name}` segments capture one path segment each."""
+    """Routes by method and path; `{name}` segments capture one path segment each. A path matches its
+    exact route first, then the first pattern added (of its method and number of segments) that fits."""
 
     def __init__(self) -> None:
         self._exact: dict[tuple[str, str], Handler] = {}
-        self._patterns: list[tuple[str, tuple[str, ...], Handler]] = []
-        self._paths: set[str] = set()
+        self._patterns: dict[tuple[str, int], list[tuple[tuple[str, ...], Handler]]] = {}
 
     def add(self, method: str, path: str, handler: Handler) -> None:
         if "{" in path:
-            self._patterns.append((method, tuple(path.strip("/").split("/")), handler))
+            pattern = tuple(path.strip("/").split("/"))
+            self._patterns.setdefault((method, len(pattern)), []).append((pattern, handler))
         else:
             self._exact[(method, path)] = handler
 
@@ -119,9 +127,7 @@ class Router:
             if handler is not None:
                 return handler, {}
         segments = path.strip("/").split("/")
-        for route_method, pattern, route_handler in self._patterns:
-            if route_method != method or len(pattern) != len(segments):
-                continue
+        for pattern, route_handler in self._patterns.get((method, len(segments)), ()):
             params: dict[str, str] = {}
             for want, got in zip(pattern, segments, strict=True):
                 if want[0] == "{":

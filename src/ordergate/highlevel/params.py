@@ -46,6 +46,8 @@ class QueryReader:
 
     def string(self, name: str, *, required: bool = False) -> str | None:
         found = self.values.get(name)
+        if found is not None and len(found) == 1 and found[0] and "\x00" not in found[0]:
+            return found[0]  # the usual case, decided without building anything
         if found is None or all(value == "" for value in found):
             if required:
                 self.problems.append(f"{name} should not be empty")
