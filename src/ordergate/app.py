@@ -8,6 +8,7 @@ number of processes on any number of machines behave as one. Migrations are appl
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from typing import Any
@@ -49,6 +50,9 @@ class OrdergateApp:
         if self.settings.access_log:
             access = AccessLog(asyncio.get_running_loop())
             self._access = access if access.enabled else None
+        # What start-up made lives as long as the process: out of the collector's way, so that a full
+        # collection (tens of ms in a busy worker) only walks what requests have made since.
+        gc.freeze()
         log.info("serving %s database %s", store.kind, self.settings.database.redacted())
 
     async def shutdown(self) -> None:
