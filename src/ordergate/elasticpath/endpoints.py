@@ -39,12 +39,13 @@ def _base_url(request: Request) -> str:
     return f"{scheme}://{host}/v2/orders"
 
 
-def _included(requested: set[str], items: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """`included` for the requested kinds; ordergate has no tax items, custom discounts or promotions."""
+def _included(requested: set[str], items: Callable[[], list[dict[str, Any]]]) -> dict[str, Any] | None:
+    """`included` for the requested kinds; ordergate has no tax items, custom discounts or promotions.
+    Items are rendered only when asked for."""
     wanted = [kind for kind in INCLUDABLE if kind in requested]
     if not wanted:
         return None
-    return {kind: items if kind == "items" else [] for kind in wanted}
+    return {kind: items() if kind == "items" else [] for kind in wanted}
 
 
 def _ineligible(order_id: str, failure: NotEligible) -> errors.EpError:
@@ -120,7 +121,7 @@ class ElasticPathApi:
         query = params.query(token.location_id, quoted=quoted)
         found, total = await self._store.filter_orders(query)
         body: dict[str, Any] = {"data": [render.order(o) for o in found]}
-        included = _included(params.includes(), [i for o in found for i in render.items(o)])
+        included = _included(params.includes(), lambda: [i for o in found for i in render.items(o)])
         if included is not None:
             body["included"] = included
         body.update(
@@ -140,7 +141,7 @@ class ElasticPathApi:
         if order is None:
             raise errors.not_found()
         body: dict[str, Any] = {"data": render.order(order)}
-        included = _included(ListParams(request.query).includes(), render.items(order))
+        included = _included(ListParams(request.query).includes(), lambda: render.items(order))
         if included is not None:
             body["included"] = included
         return json_response(200, body)

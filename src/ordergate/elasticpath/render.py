@@ -8,19 +8,15 @@ docs/compatibility.md (Elastic Path, section EP.3).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from babel.numbers import format_currency
-
-from ordergate.domain.clock import iso_ms
-from ordergate.domain.money import exponent
+from ordergate.domain.money import display
 from ordergate.domain.order import Address, Order, OrderItem, PaymentStatus, SourceType
 from ordergate.domain.transaction import Transaction, TransactionStatus
 from ordergate.elasticpath import ids, vocabulary
+from ordergate.wire import iso_ms
 
-LOCALE = "en_US"
 SHIPPING_FIELDS = (
     "first_name",
     "last_name",
@@ -55,9 +51,10 @@ GATEWAYS = frozenset(
 
 @lru_cache(maxsize=4096)
 def formatted(amount: int, currency: str) -> str:
-    """`$1,234.50` for 123450 USD, `-$10.00` for -1000 USD, `¥500` for 500 JPY."""
-    major = Decimal(amount).scaleb(-exponent(currency))
-    return str(format_currency(major, currency, locale=LOCALE))
+    """`$1,234.50` for 123450 USD, `-$10.00` for -1000 USD, `¥500` for 500 JPY: Babel's `en_US` text,
+    written directly where Babel's own output shows the layout (`money.display`); an order shows ten
+    amounts, most of them its own, so a cache alone would mostly miss."""
+    return display(amount, currency)
 
 
 def price(amount: int, currency: str) -> dict[str, Any]:
