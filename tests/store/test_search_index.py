@@ -4,7 +4,10 @@ step with changes; and PostgreSQL's table filled from the stored orders by revis
 
 from __future__ import annotations
 
+import msgspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ordergate.domain.access import Location
 from ordergate.domain.order import Order, OrderStatus
@@ -12,6 +15,7 @@ from ordergate.domain.query import OrderQuery
 from ordergate.seeding import generate_orders, location_ids
 from ordergate.store import Store, open_store
 from ordergate.store.base import order_row
+from ordergate.store.search_index import doubled
 from tests.store.test_order_filter_store import _migrate
 
 
@@ -84,5 +88,37 @@ async def test_migration_0007_fills_the_search_table(database_url: str) -> None:
     store = await open_store(database_url)
     try:
         await _assert_search_matches(store, location, orders)
+        rows = await store.fetch("SELECT search_text, search_key FROM orders_search")
+        assert rows
+        assert all(row[1] == doubled(row[0]) for row in rows)  # the same keys as the store writes
     finally:
         await store.close()
+
+
+def _key(text: str) -> str:
+    return doubled(text) or text
+
+
+@given(st.text(min_size=1, max_size=6), st.text(max_size=30), st.text(max_size=6))
+def test_a_term_in_a_text_is_in_its_doubled_key(term: str, before: str, after: str) -> None:
+    assert _key(term) in _key(before + term + after)
+
+
+async def test_two_character_names_are_found_through_the_index(store: Store) -> None:
+    (location,) = location_ids(1, 51)
+    await store.create_location(Location(id=location, name="Names", created_at=1))
+    orders = list(generate_orders(location, 12, 51))
+    names = ["田中 結衣", "伊藤 翔", "中田 花子", "田 中", "田田中中", "ab cd"]
+    renamed = []
+    for order, name in zip(orders, names, strict=False):
+        assert order.contact is not None
+        contact = msgspec.structs.replace(
+            order.contact, first_name=name.split()[0], last_name=name.split()[-1]
+        )
+        renamed.append(msgspec.structs.replace(order, contact=contact))
+    orders = renamed + orders[len(renamed) :]
+    await store.insert_orders(orders)
+    for term in ["田中", "中田", "田", "中中", "田田", "花子", "ab", "b c"]:
+        query = OrderQuery(location_id=location, search=term, limit=50)
+        page, total = await store.list_orders(query)
+        assert ([o.id for o in page], total) == _expected(orders, query), term

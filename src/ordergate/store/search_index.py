@@ -5,8 +5,8 @@ rows instead of every order of the location.
 - SQLite (revision 0005): an FTS5 trigram table keyed by a digest of the order's key, so that the store
   can replace or drop a row without reading anything first.
 - PostgreSQL (revision 0007): a plain table keyed by (location, order) with a pg_trgm GIN index on the
-  text and the orders' newest-first key, so that a search-only list finds its page and its exact count
-  there without touching the wide `orders` rows.
+  text (non-ASCII characters doubled, `doubled`) and the orders' newest-first key, so that a search-only
+  list finds its page and its exact count there without touching the wide `orders` rows.
 """
 
 from __future__ import annotations
@@ -50,40 +50,46 @@ class SearchIndex:
 
     def rows(self, orders: Sequence[Order]) -> list[tuple[Any, ...]]:
         """Index rows for `orders`, in the order they are best written."""
-        if (
-            self.kind == "sqlite"
-        ):  # rowid order: FTS5 starts a new segment whenever a rowid is not above the last
+        if self.kind == "sqlite":
+            # In rowid order: FTS5 starts a new segment whenever a rowid is not above the last.
             return sorted((key(o.location_id, o.id), o.search_text, o.location_id, o.id) for o in orders)
-        return [(o.location_id, o.id, o.created_at, o.search_text) for o in orders]
+        return [(o.location_id, o.id, o.created_at, o.search_text, doubled(o.search_text)) for o in orders]
 
     def delete_args(self, location_id: str, order_id: str) -> tuple[Any, ...]:
         return (key(location_id, order_id),) if self.kind == "sqlite" else (location_id, order_id)
 
-    def _holds(self, term: str) -> tuple[str, str]:
-        """The condition on `orders_search` that its text holds `term`, and the pattern it takes.
+    def _holds(self, term: str) -> tuple[str, list[str]]:
+        """The condition on `orders_search` that its text holds `term`, and the patterns it takes.
 
         A trigram index serves only terms with three characters in a row that it can look up: on SQLite,
         FTS5 takes a LIKE without ESCAPE (so a term with LIKE's own wildcards is scanned instead; a
-        shorter term, too, where FTS5 would find nothing); pg_trgm builds trigrams from runs of letters
-        and digits, and a term without one would make it read its whole index, slower than a scan."""
+        shorter term, too, where FTS5 would find nothing). On PostgreSQL, pg_trgm builds trigrams from
+        runs of letters and digits, and a term without one would make it read its whole index, slower
+        than a scan; non-ASCII characters are doubled on both sides (`doubled`), so that a two-character
+        name (田中) is four characters long to the index, and the stored text itself is checked after."""
+        scan = "(search_text || '') LIKE ? ESCAPE '\\'"  # `||`: never the index
         if self.kind == "sqlite":
             if len(term) >= 3 and "%" not in term and "_" not in term:
-                return "search_text LIKE ?", f"%{term}%"
-            return "(search_text || '') LIKE ? ESCAPE '\\'", _escaped(term)  # `||`: never the index
-        if _TRIGRAM_RUN.search(term):
-            return _LIKE, _escaped(term)
-        return "(search_text || '') LIKE ? ESCAPE '\\'", _escaped(term)
+                return "search_text LIKE ?", [f"%{term}%"]
+            return scan, [_escaped(term)]
+        key_term = doubled(term)
+        if not _TRIGRAM_RUN.search(key_term or term):
+            return scan, [_escaped(term)]
+        if key_term is None:  # ASCII: found in the key exactly where it is found in the text
+            return f"{_KEY} LIKE ? ESCAPE '\\'", [_escaped(term)]
+        return f"{_KEY} LIKE ? ESCAPE '\\' AND {_LIKE}", [_escaped(key_term), _escaped(term)]
 
     def match(self, location_id: str, term: str) -> tuple[str, list[Any]]:
         """A condition on `orders`: the location's orders whose search text holds `term`."""
-        holds, pattern = self._holds(term)
+        holds, patterns = self._holds(term)
         sql = f"id IN (SELECT order_id FROM orders_search WHERE location_id = ? AND {holds})"
-        return sql, [location_id, pattern]
+        return sql, [location_id, *patterns]
 
     def count(self, location_id: str, term: str) -> tuple[str, list[Any]]:
         """The number of the location's orders whose search text holds `term`, from the index alone."""
-        holds, pattern = self._holds(term)
-        return f"SELECT count(*) FROM orders_search WHERE location_id = ? AND {holds}", [location_id, pattern]
+        holds, patterns = self._holds(term)
+        sql = f"SELECT count(*) FROM orders_search WHERE location_id = ? AND {holds}"
+        return sql, [location_id, *patterns]
 
     def page(self, location_id: str, term: str) -> tuple[str, list[Any]]:
         """The ids of a page of those orders, newest first (arguments: these, the limit, the offset).
@@ -91,21 +97,32 @@ class SearchIndex:
         PostgreSQL keeps `created_at` beside the text. SQLite's index has only ids: its page walks the
         location's newest-first key and keeps the ids the index found, which reads far less than
         sorting every match by its order's row (what SQLite's planner picks unless told)."""
-        holds, pattern = self._holds(term)
+        holds, patterns = self._holds(term)
         if self.kind == "sqlite":
             sql = (
                 "SELECT id FROM orders INDEXED BY orders_newest WHERE location_id = ? AND id IN ("
                 f"SELECT order_id FROM orders_search WHERE location_id = ? AND {holds}) "
                 "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
             )
-            return sql, [location_id, location_id, pattern]
-        return f"SELECT order_id FROM orders_search WHERE location_id = ? AND {holds} {_NEWEST}", [
-            location_id,
-            pattern,
-        ]
+            return sql, [location_id, location_id, *patterns]
+        sql = f"SELECT order_id FROM orders_search WHERE location_id = ? AND {holds} {_NEWEST}"
+        return sql, [location_id, *patterns]
 
 
 _TRIGRAM_RUN = re.compile(r"[^\W_]{3}")  # three letters or digits in a row
+_KEY = "COALESCE(search_key, search_text)"  # what PostgreSQL's trigram index holds (revision 0007)
+
+
+def doubled(text: str) -> str | None:
+    """`text` with every non-ASCII character written twice, or None for ASCII text (its own key).
+
+    A term is in a text exactly when its doubled form is in the text's doubled form, give or take a
+    false positive that the check on the text itself removes (a doubled term is found at an odd offset
+    only inside a run of one repeated character)."""
+    if text.isascii():
+        return None
+    return "".join(c if c < "\x80" else c + c for c in text)
+
 
 SQLITE = SearchIndex(
     kind="sqlite",
@@ -114,6 +131,6 @@ SQLITE = SearchIndex(
 )
 POSTGRES = SearchIndex(
     kind="postgresql",
-    columns="location_id, order_id, created_at, search_text",
+    columns="location_id, order_id, created_at, search_text, search_key",
     delete="DELETE FROM orders_search WHERE location_id = ? AND order_id = ?",
 )

@@ -31,11 +31,16 @@ def upgrade() -> None:
         sa.Column("order_id", sa.Text, nullable=False),
         sa.Column("created_at", sa.BigInteger, nullable=False),
         sa.Column("search_text", sa.Text, nullable=False),
+        # The text with every non-ASCII character written twice (`store.search_index.doubled`), so that
+        # two-character names in Chinese or Japanese hold trigrams; NULL for ASCII text, its own key.
+        sa.Column("search_key", sa.Text),
         sa.PrimaryKeyConstraint("location_id", "order_id"),
     )
     op.execute(
-        "INSERT INTO orders_search (location_id, order_id, created_at, search_text) "
-        "SELECT location_id, id, created_at, search_text FROM orders ORDER BY location_id, created_at"
+        "INSERT INTO orders_search (location_id, order_id, created_at, search_text, search_key) "
+        "SELECT location_id, id, created_at, search_text, CASE WHEN search_text ~ '[^\\x01-\\x7f]' "
+        "THEN regexp_replace(search_text, '([^\\x01-\\x7f])', '\\1\\1', 'g') END "
+        "FROM orders ORDER BY location_id, created_at"
     )
     op.create_index(
         "orders_search_newest",
@@ -44,7 +49,10 @@ def upgrade() -> None:
     )
     trigrams = bind.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first()
     if trigrams is not None:  # revision 0004 installed it where the server has it
-        op.execute("CREATE INDEX orders_search_text ON orders_search USING gin (search_text gin_trgm_ops)")
+        op.execute(
+            "CREATE INDEX orders_search_text ON orders_search "
+            "USING gin ((COALESCE(search_key, search_text)) gin_trgm_ops)"
+        )
         op.execute("DROP INDEX IF EXISTS orders_search_trgm")
 
 
