@@ -2,8 +2,9 @@
 `orders` in the same transactions, so that `search` (a substring match) reads an index and a few small
 rows instead of every order of the location.
 
-- SQLite (revision 0005): an FTS5 trigram table keyed by a digest of the order's key, so that the store
-  can replace or drop a row without reading anything first.
+- SQLite (revisions 0005, 0009): an FTS5 trigram table keyed by a digest of the order's key, so that the
+  store can replace or drop a row without reading anything first; it indexes the text with non-ASCII
+  characters doubled (`doubled`), as PostgreSQL does.
 - PostgreSQL (revision 0007): a plain table keyed by (location, order) with a pg_trgm GIN index on the
   text (non-ASCII characters doubled, `doubled`) and the orders' newest-first key, so that a search-only
   list finds its page and its exact count there without touching the wide `orders` rows.
@@ -52,7 +53,7 @@ class SearchIndex:
         """Index rows for `orders`, in the order they are best written."""
         if self.kind == "sqlite":
             # In rowid order: FTS5 starts a new segment whenever a rowid is not above the last.
-            return sorted((key(o.location_id, o.id), o.search_text, o.location_id, o.id) for o in orders)
+            return sorted(_sqlite_row(o) for o in orders)
         return [(o.location_id, o.id, o.created_at, o.search_text, doubled(o.search_text)) for o in orders]
 
     def delete_args(self, location_id: str, order_id: str) -> tuple[Any, ...]:
@@ -61,18 +62,22 @@ class SearchIndex:
     def _holds(self, term: str) -> tuple[str, list[str]]:
         """The condition on `orders_search` that its text holds `term`, and the patterns it takes.
 
-        A trigram index serves only terms with three characters in a row that it can look up: on SQLite,
-        FTS5 takes a LIKE without ESCAPE (so a term with LIKE's own wildcards is scanned instead; a
-        shorter term, too, where FTS5 would find nothing). On PostgreSQL, pg_trgm builds trigrams from
-        runs of letters and digits, and a term without one would make it read its whole index, slower
-        than a scan; non-ASCII characters are doubled on both sides (`doubled`), so that a two-character
-        name (田中) is four characters long to the index, and the stored text itself is checked after."""
-        scan = "(search_text || '') LIKE ? ESCAPE '\\'"  # `||`: never the index
-        if self.kind == "sqlite":
-            if len(term) >= 3 and "%" not in term and "_" not in term:
-                return "search_text LIKE ?", [f"%{term}%"]
-            return scan, [_escaped(term)]
+        A trigram index serves only terms with three characters in a row that it can look up. Non-ASCII
+        characters are doubled in the index and in the term (`doubled`), so that a two-character name
+        (田中) is four characters long to the index; the text itself is checked after. On SQLite, FTS5
+        takes a LIKE without ESCAPE (so a term with LIKE's own wildcards is scanned instead; a shorter
+        term, too, where FTS5 would find nothing). On PostgreSQL, pg_trgm builds trigrams from runs of
+        letters and digits, and a term without one would make it read its whole index, slower than a
+        scan."""
         key_term = doubled(term)
+        if self.kind == "sqlite":
+            text = "COALESCE(search_text, search_key)"
+            if len(key_term or term) >= 3 and "%" not in term and "_" not in term:
+                if key_term is None:
+                    return "search_key LIKE ?", [f"%{term}%"]
+                return f"search_key LIKE ? AND {text} LIKE ? ESCAPE '\\'", [f"%{key_term}%", _escaped(term)]
+            return f"({text} || '') LIKE ? ESCAPE '\\'", [_escaped(term)]  # `||`: never the index
+        scan = "(search_text || '') LIKE ? ESCAPE '\\'"  # `||`: never the index
         if not _TRIGRAM_RUN.search(key_term or term):
             return scan, [_escaped(term)]
         if key_term is None:  # ASCII: found in the key exactly where it is found in the text
@@ -113,6 +118,19 @@ _TRIGRAM_RUN = re.compile(r"[^\W_]{3}")  # three letters or digits in a row
 _KEY = "COALESCE(search_key, search_text)"  # what PostgreSQL's trigram index holds (revision 0007)
 
 
+def _sqlite_row(order: Order) -> tuple[Any, ...]:
+    """FTS5 indexes `search_key` (revision 0009); the text beside it is kept only where it differs."""
+    twice = doubled(order.search_text)
+    text = order.search_text
+    return (
+        key(order.location_id, order.id),
+        twice or text,
+        text if twice else None,
+        order.location_id,
+        order.id,
+    )
+
+
 def doubled(text: str) -> str | None:
     """`text` with every non-ASCII character written twice, or None for ASCII text (its own key).
 
@@ -126,7 +144,7 @@ def doubled(text: str) -> str | None:
 
 SQLITE = SearchIndex(
     kind="sqlite",
-    columns="rowid, search_text, location_id, order_id",
+    columns="rowid, search_key, search_text, location_id, order_id",
     delete="DELETE FROM orders_search WHERE rowid = ?",
 )
 POSTGRES = SearchIndex(
