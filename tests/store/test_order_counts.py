@@ -1,5 +1,5 @@
-"""`order_counts` and `order_day_counts` answer `totalCount` for status and date filters: they must never
-drift from the rows."""
+"""`order_counts`, `order_day_counts` and `order_contact_counts` answer `totalCount` for status, date and
+contact filters: they must never drift from the rows."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ async def _counted_by_rows(store: Store, query: OrderQuery) -> int:
         ("status", query.status.value if query.status else None),
         ("payment_status", query.payment_status.value if query.payment_status else None),
         ("live_mode", query.live_mode),
+        ("contact_id", query.contact_id),
         ("created_at >", None if query.created_from is None else query.created_from - 1),
         ("created_at <", None if query.created_to is None else query.created_to + 1),
     ):
@@ -42,10 +43,21 @@ async def _counted_by_rows(store: Store, query: OrderQuery) -> int:
 async def _assert_counts_exact(store: Store, location: str) -> None:
     statuses = [None, *OrderStatus]
     payments = [None, *PaymentStatus]
+    found = await store.fetch(
+        "SELECT DISTINCT contact_id FROM orders WHERE location_id = ? AND contact_id IS NOT NULL", (location,)
+    )
+    contacts = [None, "no-such-contact", *(str(row[0]) for row in found[:4])]
     for status, payment, live in itertools.product(statuses, payments, [None, True, False]):
-        query = OrderQuery(location_id=location, status=status, payment_status=payment, live_mode=live)
-        _, total = await store.list_orders(query)
-        assert total == await _counted_by_rows(store, query), query
+        for contact in contacts if payment is None else [None]:
+            query = OrderQuery(
+                location_id=location,
+                status=status,
+                payment_status=payment,
+                live_mode=live,
+                contact_id=contact,
+            )
+            _, total = await store.list_orders(query)
+            assert total == await _counted_by_rows(store, query), query
 
 
 def _ranges(orders: list[Order]) -> list[tuple[int | None, int | None]]:
@@ -106,7 +118,7 @@ async def test_counts_follow_inserts_and_every_change(store: Store) -> None:
     await _assert_date_counts_exact(store, location, orders)
 
 
-async def test_migration_0006_counts_the_stored_orders_by_day(database_url: str) -> None:
+async def test_migrations_0006_and_0010_count_the_stored_orders_by_day_and_contact(database_url: str) -> None:
     store = await open_store(database_url)
     try:
         (location,) = location_ids(1, 7)
@@ -118,16 +130,24 @@ async def test_migration_0006_counts_the_stored_orders_by_day(database_url: str)
         await store.insert_orders(orders)
     finally:
         await store.close()
-    await _migrate(database_url, "0005")  # drops the table...
-    await _migrate(database_url, "head")  # ...and 0006 counts the orders again
+    await _migrate(database_url, "0005")  # drops the tables...
+    await _migrate(database_url, "head")  # ...and 0006 and 0010 count the orders again
     store = await open_store(database_url)
     try:
-        rows = await store.fetch(
+        days = await store.fetch(
             "SELECT location_id, status, payment_status, fulfillment_status, live_mode, day, n "
             "FROM order_day_counts WHERE location_id = ?",
             (location,),
         )
+        contacts = await store.fetch(
+            "SELECT location_id, status, payment_status, fulfillment_status, live_mode, contact_id, n "
+            "FROM order_contact_counts WHERE location_id = ?",
+            (location,),
+        )
     finally:
         await store.close()
-    stored = {(r[0], r[1], r[2], r[3], bool(r[4]), int(r[5])): int(r[6]) for r in rows}
-    assert stored == dict(Counter(key_of(order) for order in orders))
+    keys = [key_of(order) for order in orders]
+    stored = {(r[0], r[1], r[2], r[3], bool(r[4]), int(r[5])): int(r[6]) for r in days}
+    assert stored == dict(Counter(key[:6] for key in keys))
+    by_contact = {(r[0], r[1], r[2], r[3], bool(r[4]), str(r[5])): int(r[6]) for r in contacts}
+    assert by_contact == dict(Counter((*key[:5], key[6]) for key in keys if key[6] is not None))

@@ -19,6 +19,7 @@ TABLES = (
     "order_events",
     "order_counts",
     "order_day_counts",
+    "order_contact_counts",
 )
 
 

@@ -29,6 +29,7 @@ async def test_the_index_is_backfilled_and_follows_changes(tmp_path: Path) -> No
     with sqlite3.connect(path) as raw:
         raw.execute("DROP TABLE orders_search")
         raw.execute("DROP TABLE order_day_counts")  # revision 0006
+        raw.execute("DROP TABLE order_contact_counts")  # revision 0010
         raw.execute("UPDATE alembic_version SET version_num = '0004'")
     await migrate(parse_database_url(url))
 

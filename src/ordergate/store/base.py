@@ -119,7 +119,7 @@ def _count_filters(query: OrderQuery) -> dict[str, Any]:
         filters["payment_status"] = query.payment_status.value
     if query.live_mode is not None:
         filters["live_mode"] = query.live_mode
-    others = (query.search, query.contact_id, query.source_id)
+    others = (query.search, query.source_id)
     if query.product_ids or any(value is not None for value in others):
         filters["rows"] = True
     return filters
@@ -141,7 +141,9 @@ def order_count(query: OrderQuery, *, search: SearchIndex | None = None) -> tupl
         return sql, args[1:]
     filters = _count_filters(query)
     if query.created_from is None and query.created_to is None:
-        return counts.countable(filters)
+        return counts.countable(filters, contact_id=query.contact_id)
+    if query.contact_id is not None:
+        return None
     days = counts.whole_days(query.created_from, query.created_to)
     summed = counts.countable(filters, days) if days is not None else None
     if days is None or summed is None:

@@ -4,7 +4,8 @@ rows rather than a count of hundreds of thousands:
 - `order_counts` (migration 0004): per location, how many orders have each combination of status, payment
   status, fulfillment status and mode;
 - `order_day_counts` (migration 0006): the same, per UTC day of `created_at`, for date ranges. A range
-  sums the whole days it covers and counts the rows of the partial days at its ends.
+  sums the whole days it covers and counts the rows of the partial days at its ends;
+- `order_contact_counts` (migration 0010): the same, per contact (an order's contact never changes).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any, Protocol
 from ordergate.domain.order import Order
 
 DAY_MS = 86_400_000
-# location, status, payment status, fulfillment status, live mode, UTC day (`created_at // DAY_MS`)
-Key = tuple[str, str, str, str, bool, int]
+# location, status, payment status, fulfillment status, live mode, UTC day (`created_at // DAY_MS`), contact
+Key = tuple[str, str, str, str, bool, int, str | None]
 COLUMNS = ("status", "payment_status", "fulfillment_status", "live_mode")
 
 _KEY = "location_id, status, payment_status, fulfillment_status, live_mode"
@@ -28,6 +29,10 @@ UPSERT = (
 DAY_UPSERT = (
     f"INSERT INTO order_day_counts ({_KEY}, day, n) VALUES (?, ?, ?, ?, ?, ?, ?) "
     f"ON CONFLICT ({_KEY}, day) DO UPDATE SET n = order_day_counts.n + excluded.n"
+)
+CONTACT_UPSERT = (
+    f"INSERT INTO order_contact_counts ({_KEY}, contact_id, n) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    f"ON CONFLICT ({_KEY}, contact_id) DO UPDATE SET n = order_contact_counts.n + excluded.n"
 )
 
 
@@ -43,31 +48,36 @@ def key_of(order: Order) -> Key:
         order.fulfillment_status.value,
         order.live_mode,
         order.created_at // DAY_MS,
+        order.contact.id if order.contact is not None and order.contact.id else None,
     )
 
 
-def changes(added: Iterable[Key] = (), removed: Iterable[Key] = ()) -> tuple[list[Any], list[Any]]:
-    """Upsert rows for the net change of `order_counts` and of `order_day_counts`, each in key order:
-    transactions that touch the same counters always take their row locks in the same order, so they
-    queue and never deadlock."""
+def changes(added: Iterable[Key] = (), removed: Iterable[Key] = ()) -> tuple[list[Any], list[Any], list[Any]]:
+    """Upsert rows for the net change of `order_counts`, `order_day_counts` and `order_contact_counts`,
+    each in key order: transactions that touch the same counters always take their row locks in the same
+    order, so they queue and never deadlock."""
     delta: Counter[Key] = Counter(added)
     delta.subtract(removed)
     totals: Counter[tuple[Any, ...]] = Counter()
+    days: Counter[tuple[Any, ...]] = Counter()
+    contacts: Counter[tuple[Any, ...]] = Counter()
     for key, n in delta.items():
         totals[key[:5]] += n
-    return (
-        [(*key, n) for key, n in sorted(totals.items()) if n],
-        [(*key, n) for key, n in sorted(delta.items()) if n],
-    )
+        days[key[:6]] += n
+        if key[6] is not None:
+            contacts[(*key[:5], key[6])] += n
+    return _rows(totals), _rows(days), _rows(contacts)
+
+
+def _rows(counter: Counter[tuple[Any, ...]]) -> list[Any]:
+    return [(*key, n) for key, n in sorted(counter.items()) if n]
 
 
 async def record(tx: Writer, added: Iterable[Key] = (), removed: Iterable[Key] = ()) -> None:
-    """Apply the net change of `added` and `removed` orders to both counters, inside `tx`."""
-    totals, days = changes(added, removed)
-    if totals:
-        await tx.executemany(UPSERT, totals)
-    if days:
-        await tx.executemany(DAY_UPSERT, days)
+    """Apply the net change of `added` and `removed` orders to every counter, inside `tx`."""
+    for sql, rows in zip((UPSERT, DAY_UPSERT, CONTACT_UPSERT), changes(added, removed), strict=True):
+        if rows:
+            await tx.executemany(sql, rows)
 
 
 def whole_days(created_from: int | None, created_to: int | None) -> tuple[int | None, int | None] | None:
@@ -81,16 +91,23 @@ def whole_days(created_from: int | None, created_to: int | None) -> tuple[int | 
 
 
 def countable(
-    filters: dict[str, Any], days: tuple[int | None, int | None] | None = None
+    filters: dict[str, Any],
+    days: tuple[int | None, int | None] | None = None,
+    contact_id: str | None = None,
 ) -> tuple[str, list[Any]] | None:
     """The count query over the counters (location first) for filters that are all on their columns
     (`column` -> a value or a tuple of values), or None when some filter needs the orders themselves.
-    With `days` (see `whole_days`), only orders created on those days are counted (`order_day_counts`)."""
-    if any(column not in COLUMNS for column in filters):
+    With `days` (see `whole_days`), only orders created on those days are counted (`order_day_counts`);
+    with `contact_id`, only that contact's (`order_contact_counts`); not both."""
+    if any(column not in COLUMNS for column in filters) or (days is not None and contact_id is not None):
         return None
     clauses: list[str] = ["location_id = ?"]
     args: list[Any] = []
     table = "order_counts"
+    if contact_id is not None:
+        table = "order_contact_counts"
+        clauses.append("contact_id = ?")
+        args.append(contact_id)
     if days is not None:
         table = "order_day_counts"
         first, last = days
