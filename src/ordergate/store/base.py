@@ -29,7 +29,6 @@ from ordergate.store.history import (
     decode_event,
     decode_fulfillment,
     decode_transaction,
-    escape_like,
     placeholders,
     transaction_filters,
 )
@@ -65,9 +64,9 @@ _PRODUCT_COLUMNS = "location_id, product_id, order_id, sku"
 _TOKEN_COLUMNS = "id, location_id, scopes, token_hash, created_at, revoked_at, label"  # noqa: S105
 
 
-def order_filters(query: OrderQuery, *, search: SearchIndex | None = None) -> tuple[str, list[Any]]:
-    """The WHERE clause of a list query and its arguments, location first. With a `search` index, the
-    search term is looked up there (`search_index`) instead of by a LIKE over every order."""
+def order_filters(query: OrderQuery, *, search: SearchIndex) -> tuple[str, list[Any]]:
+    """The WHERE clause of a list query and its arguments, location first; a search term is looked up in
+    the `search` index of the store's database (`search_index`)."""
     clauses = ["location_id = ?"]
     args: list[Any] = [query.location_id]
     if query.status is not None:
@@ -92,14 +91,9 @@ def order_filters(query: OrderQuery, *, search: SearchIndex | None = None) -> tu
         clauses.append("created_at <= ?")
         args.append(query.created_to)
     if query.search:
-        pattern = f"%{escape_like(query.search)}%"
-        if search is not None:
-            matched, matched_args = search.match(query.location_id, query.search)
-            clauses.append(matched)
-            args.extend(matched_args)
-        else:
-            clauses.append("search_text LIKE ? ESCAPE '\\'")
-            args.append(pattern)
+        matched, matched_args = search.match(query.location_id, query.search)
+        clauses.append(matched)
+        args.extend(matched_args)
     if query.product_ids:
         marks = ", ".join("?" for _ in query.product_ids)
         clauses.append(
@@ -132,11 +126,11 @@ def search_only(query: OrderQuery) -> bool:
     return bool(query.search) and not query.product_ids and not dated and all(v is None for v in others)
 
 
-def order_count(query: OrderQuery, *, search: SearchIndex | None = None) -> tuple[str, list[Any]] | None:
+def order_count(query: OrderQuery, *, search: SearchIndex) -> tuple[str, list[Any]] | None:
     """The statement that counts what `query` matches from the counters (`counts`) or the search index,
     its arguments after the location's; None when the rows must be counted. A date range sums the whole
     UTC days it covers and counts the rows of the partial days at either end (at most two days' worth)."""
-    if search is not None and query.search and search_only(query):
+    if query.search and search_only(query):
         sql, args = search.count(query.location_id, query.search)
         return sql, args[1:]
     filters = _count_filters(query)

@@ -14,7 +14,7 @@ from ordergate.domain.order import Order
 from ordergate.domain.query import TransactionQuery
 from ordergate.domain.transaction import Fulfillment, OrderEvent, Transaction
 from ordergate.store import counts
-from ordergate.store.search_index import SearchIndex
+from ordergate.store.search_index import SearchIndex, like_contains
 
 _encode = msgspec.json.Encoder().encode
 KEY_REUSED = "Idempotency-Key was already used with a different request"
@@ -83,10 +83,6 @@ def opening_rows(
     return transactions, fulfillments, events
 
 
-def escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def placeholders(columns: str) -> str:
     return ", ".join("?" for _ in columns.split(","))
 
@@ -114,7 +110,7 @@ def transaction_filters(query: TransactionQuery) -> tuple[str, list[Any]]:
         args.append(query.created_to)
     if query.search:
         clauses.append("search_text LIKE ? ESCAPE '\\'")
-        args.append(f"%{escape_like(query.search)}%")
+        args.append(like_contains(query.search))
     return " AND ".join(clauses), args
 
 

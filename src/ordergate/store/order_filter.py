@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ordergate.domain.order_filter import TEXT_FIELDS, Condition, FilteredOrderQuery, Op, OrderField, Sort
-from ordergate.store.history import escape_like
+from ordergate.store.search_index import escape_like
 
 COLUMNS: dict[OrderField, str] = {
     OrderField.STATUS: "status",

@@ -27,8 +27,14 @@ def key(location_id: str, order_id: str) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
-def _escaped(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def escape_like(term: str) -> str:
+    """`term` with LIKE's wildcards and its escape character escaped (for `LIKE ? ESCAPE '\\'`)."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def like_contains(term: str) -> str:
+    """The pattern that finds `term` anywhere in a text."""
+    return f"%{escape_like(term)}%"
 
 
 _LIKE = "search_text LIKE ? ESCAPE '\\'"
@@ -75,14 +81,17 @@ class SearchIndex:
             if len(key_term or term) >= 3 and "%" not in term and "_" not in term:
                 if key_term is None:
                     return "search_key LIKE ?", [f"%{term}%"]
-                return f"search_key LIKE ? AND {text} LIKE ? ESCAPE '\\'", [f"%{key_term}%", _escaped(term)]
-            return f"({text} || '') LIKE ? ESCAPE '\\'", [_escaped(term)]  # `||`: never the index
+                return f"search_key LIKE ? AND {text} LIKE ? ESCAPE '\\'", [
+                    f"%{key_term}%",
+                    like_contains(term),
+                ]
+            return f"({text} || '') LIKE ? ESCAPE '\\'", [like_contains(term)]  # `||`: never the index
         scan = "(search_text || '') LIKE ? ESCAPE '\\'"  # `||`: never the index
         if not _TRIGRAM_RUN.search(key_term or term):
-            return scan, [_escaped(term)]
+            return scan, [like_contains(term)]
         if key_term is None:  # ASCII: found in the key exactly where it is found in the text
-            return f"{_KEY} LIKE ? ESCAPE '\\'", [_escaped(term)]
-        return f"{_KEY} LIKE ? ESCAPE '\\' AND {_LIKE}", [_escaped(key_term), _escaped(term)]
+            return f"{_KEY} LIKE ? ESCAPE '\\'", [like_contains(term)]
+        return f"{_KEY} LIKE ? ESCAPE '\\' AND {_LIKE}", [like_contains(key_term), like_contains(term)]
 
     def match(self, location_id: str, term: str) -> tuple[str, list[Any]]:
         """A condition on `orders`: the location's orders whose search text holds `term`."""
